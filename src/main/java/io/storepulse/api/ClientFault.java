@@ -1,5 +1,9 @@
 package io.storepulse.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A request the client must change before it can succeed. Carries everything an
  * {@code application/problem+json} answer (RFC 9457) needs; the HTTP layer renders it.
@@ -9,6 +13,7 @@ public class ClientFault extends RuntimeException {
   private final int status;
   private final String type;
   private final String title;
+  private final Map<String, Object> extensions = new LinkedHashMap<>();
 
   public ClientFault(int status, String type, String title, String detail) {
     super(detail, null, false, false);
@@ -43,6 +48,19 @@ public class ClientFault extends RuntimeException {
 
   public static ClientFault unsupportedMediaType(String detail) {
     return new ClientFault(415, "unsupported-media-type", "Unsupported media type", detail);
+  }
+
+  /**
+   * Adds an RFC 9457 extension member, such as the per-event {@code results} of a request none of
+   * whose events was valid. Values are plain Java: strings, numbers, lists and maps.
+   */
+  public ClientFault with(String member, Object value) {
+    extensions.put(member, value);
+    return this;
+  }
+
+  public Map<String, Object> extensions() {
+    return Collections.unmodifiableMap(extensions);
   }
 
   public int status() {

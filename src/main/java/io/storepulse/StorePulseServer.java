@@ -1,0 +1,264 @@
+package io.storepulse;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storepulse.config.DatabaseUrl;
+import io.storepulse.config.StorePulseConfig;
+import io.storepulse.db.EmbeddedDatabase;
+import io.storepulse.db.Migrations;
+import io.storepulse.db.Pools;
+import io.storepulse.eventbus.LocalCodec;
+import io.storepulse.eventlog.AppendRequest;
+import io.storepulse.eventlog.AppendResult;
+import io.storepulse.eventlog.EventLogWriterVerticle;
+import io.storepulse.health.HealthMonitorVerticle;
+import io.storepulse.health.HealthSampler;
+import io.storepulse.health.IngestStats;
+import io.storepulse.health.ServerState;
+import io.storepulse.http.HttpServerVerticle;
+import io.storepulse.store.AdminToken;
+import io.storepulse.store.KeyRegistry;
+import io.storepulse.store.StoreService;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One running storepulse: database, verticles, HTTP. {@link #start} and {@link #stop} block and
+ * are meant for the main thread (and for tests that run a server in-process).
+ */
+public final class StorePulseServer {
+
+  private static final Logger log = LoggerFactory.getLogger(StorePulseServer.class);
+  private static final String DEMO_STORE = "demo";
+
+  private final StorePulseConfig config;
+  private final ServerState state = new ServerState();
+  private EmbeddedDatabase embedded;
+  private DatabaseUrl databaseUrl;
+  private String adminToken;
+  private Vertx vertx;
+  private Pool queryPool;
+  private String httpDeployment;
+  private String writerDeployment;
+  private String healthDeployment;
+
+  private StorePulseServer(StorePulseConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts everything and returns once the server is ready.
+   *
+   * @param out where first-start secrets (generated admin token, demo store keys) are shown once
+   */
+  public static StorePulseServer start(StorePulseConfig config, PrintStream out) throws StartupException {
+    StorePulseServer server = new StorePulseServer(config);
+    try {
+      server.startAll(out);
+      return server;
+    } catch (StartupException e) {
+      server.stop();
+      throw e;
+    }
+  }
+
+  private void startAll(PrintStream out) throws StartupException {
+    try {
+      Files.createDirectories(config.dataDir());
+      AdminToken.Resolved token = AdminToken.resolve(config.adminToken(), config.dataDir());
+      adminToken = token.token();
+      if (token.generated()) {
+        out.println("storepulse: generated admin token (shown once; kept in " + token.file() + "): " + token.token());
+      }
+    } catch (IOException e) {
+      throw new StartupException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+
+    if (config.database().url().isPresent()) {
+      databaseUrl = config.database().url().get();
+    } else {
+      try {
+        embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"), config.database().embeddedDurable());
+        databaseUrl = embedded.url();
+      } catch (IOException | RuntimeException e) {
+        throw new StartupException("cannot start the embedded PostgreSQL in "
+            + config.dataDir().resolve("postgres").toAbsolutePath() + ": " + rootMessage(e), e);
+      }
+    }
+
+    try {
+      int applied = Migrations.migrate(databaseUrl, config.database().connectAttempts());
+      log.info("database {} ready ({} migrations applied)", databaseUrl.redacted(), applied);
+    } catch (FlywayException e) {
+      throw new StartupException("cannot prepare the database at " + databaseUrl.redacted() + " after "
+          + config.database().connectAttempts() + " attempts: " + rootMessage(e), e);
+    }
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(config.http().eventLoops())
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    LocalCodec.register(vertx, AppendRequest.class);
+    LocalCodec.register(vertx, AppendResult.class);
+
+    IngestStats stats = new IngestStats();
+    stats.bindTo(registry);
+    queryPool = Pools.create(vertx, databaseUrl, "queries", config.database().poolSize());
+    KeyRegistry keys = new KeyRegistry();
+    StoreService stores = new StoreService(queryPool, keys);
+    HealthSampler sampler = new HealthSampler(stats, state, version(), () -> poolUse(registry));
+    AtomicReference<JsonObject> latestHealth = new AtomicReference<>();
+    HttpServerVerticle.Services services = new HttpServerVerticle.Services(
+        config, keys, adminToken, stores, stats, state, sampler, latestHealth, registry);
+
+    Future<Void> started = stores.loadKeys()
+        .compose(n -> ensureDemoStore(stores, out))
+        .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth)))
+        .compose(id -> {
+          healthDeployment = id;
+          return vertx.deployVerticle(new EventLogWriterVerticle(databaseUrl, config.writer(), stats));
+        })
+        .compose(id -> {
+          writerDeployment = id;
+          return vertx.deployVerticle(() -> new HttpServerVerticle(services),
+              new DeploymentOptions().setInstances(config.http().eventLoops()));
+        })
+        .map(id -> {
+          httpDeployment = id;
+          return null;
+        });
+    try {
+      started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new StartupException("cannot start: " + rootMessage(e), e);
+    }
+    state.phase(ServerState.Phase.READY);
+    log.info("storepulse {} listening on http://{}:{}", version(), config.http().host(), config.http().port());
+  }
+
+  /** On first start, a store to try things with; its keys are shown once. */
+  private Future<Void> ensureDemoStore(StoreService stores, PrintStream out) {
+    return stores.storeExists(DEMO_STORE).compose(exists -> {
+      if (exists) {
+        return Future.succeededFuture();
+      }
+      return stores.createStore(DEMO_STORE, "Demo store").map(created -> {
+        out.println("storepulse: created store '" + DEMO_STORE + "' (keys shown once)");
+        out.println("  write key:  " + created.writeKey().secret());
+        out.println("  read token: " + created.readToken().secret());
+        return null;
+      });
+    });
+  }
+
+  /**
+   * Drains and stops: readiness goes false at once, the HTTP servers stop accepting and answer
+   * what is in flight, the log writer commits what it holds, then the database closes.
+   */
+  public void stop() {
+    state.phase(ServerState.Phase.DRAINING);
+    if (vertx != null) {
+      log.info("draining: not ready, HTTP stops accepting and answers what is in flight");
+      Future<?> drained = undeploy(httpDeployment)
+          .eventually(() -> {
+            log.info("HTTP stopped; flushing the event log writer");
+            return undeploy(writerDeployment);
+          })
+          .eventually(() -> undeploy(healthDeployment))
+          .eventually(() -> queryPool == null ? Future.succeededFuture() : queryPool.close());
+      await(drained, config.shutdownTimeout().plusSeconds(10));
+      // closed from here, not from a callback: its completion must not depend on the event loops it stops
+      await(vertx.close(), Duration.ofSeconds(10));
+    }
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static void await(Future<?> future, Duration timeout) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown step did not complete cleanly: {}", rootMessage(e));
+    }
+  }
+
+  private Future<?> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+  }
+
+  public int port() {
+    return config.http().port();
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public DatabaseUrl databaseUrl() {
+    return databaseUrl;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Connections in use per pool, from the Vert.x pool metrics. */
+  private static Map<String, Object> poolUse(PrometheusMeterRegistry registry) {
+    Map<String, Object> use = new LinkedHashMap<>();
+    for (Meter meter : registry.find("vertx.pool.in.use").meters()) {
+      String name = meter.getId().getTag("pool_name");
+      meter.measure().forEach(m -> use.put(name, (long) m.getValue()));
+    }
+    return use;
+  }
+
+  static String version() {
+    Properties properties = new Properties();
+    try (InputStream in = StorePulseServer.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      // the version is informative only
+    }
+    return properties.getProperty("version", "unknown");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+}

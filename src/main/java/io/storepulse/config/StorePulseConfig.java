@@ -1,0 +1,204 @@
+package io.storepulse.config;
+
+import io.storepulse.ingest.IngestLimits;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The whole configuration, parsed once at start into typed values.
+ *
+ * @param database where the event log lives; empty {@code url} means the embedded PostgreSQL
+ * @param adminToken the configured admin token, empty when one is to be generated
+ */
+public record StorePulseConfig(
+    HttpSettings http,
+    Path dataDir,
+    DatabaseSettings database,
+    Optional<String> adminToken,
+    IngestLimits ingest,
+    Duration ackTimeout,
+    WriterSettings writer,
+    Duration shutdownTimeout) {
+
+  /** Where and how the HTTP server listens. */
+  public record HttpSettings(String host, int port, int eventLoops) {
+  }
+
+  /** The database connection. */
+  public record DatabaseSettings(Optional<DatabaseUrl> url, int poolSize, int connectAttempts, boolean embeddedDurable) {
+  }
+
+  /** The group-commit writer of the event log. */
+  public record WriterSettings(int queueCapacity, int maxBatchEvents, int connections) {
+  }
+
+  /**
+   * Parses raw values, keyed by setting key; a missing or blank value takes the default. Every
+   * bad value is reported, not only the first.
+   *
+   * @throws ConfigException naming each setting that cannot be used
+   */
+  public static StorePulseConfig parse(Map<String, String> values) {
+    Parser p = new Parser(values);
+    int cores = Runtime.getRuntime().availableProcessors();
+    HttpSettings http = new HttpSettings(
+        p.string(Settings.HTTP_HOST),
+        p.integer(Settings.HTTP_PORT, 0, 65535),
+        p.optional(Settings.EVENT_LOOPS, v -> Integer.parseInt(v), "a whole number").orElse(2 * cores));
+    if (http.eventLoops() < 1) {
+      p.errors.add(Settings.EVENT_LOOPS.key() + " must be at least 1");
+    }
+    DatabaseSettings database = new DatabaseSettings(
+        p.optional(Settings.DB_URL, StorePulseConfig::databaseUrl, "a postgresql://user:pass@host:port/db URL"),
+        p.integer(Settings.DB_POOL_SIZE, 1, 1000),
+        p.integer(Settings.DB_CONNECT_ATTEMPTS, 1, 1000),
+        p.bool(Settings.DB_EMBEDDED_DURABLE));
+    IngestLimits ingest = new IngestLimits(
+        p.integer(Settings.INGEST_MAX_EVENT_BYTES, 64, 16 * 1024 * 1024),
+        p.integer(Settings.INGEST_MAX_REQUEST_BYTES, 64, 256 * 1024 * 1024),
+        p.integer(Settings.INGEST_MAX_EVENTS_PER_REQUEST, 1, 1_000_000),
+        p.duration(Settings.INGEST_MAX_EVENT_AGE),
+        p.duration(Settings.INGEST_MAX_FUTURE_SKEW));
+    WriterSettings writer = new WriterSettings(
+        p.integer(Settings.WRITER_QUEUE_CAPACITY, 1, 10_000_000),
+        p.integer(Settings.WRITER_MAX_BATCH_EVENTS, 1, 100_000),
+        p.integer(Settings.WRITER_CONNECTIONS, 1, 64));
+    StorePulseConfig config = new StorePulseConfig(
+        http,
+        Path.of(p.string(Settings.DATA_DIR)),
+        database,
+        p.optional(Settings.ADMIN_TOKEN, Function.identity(), "a token"),
+        ingest,
+        p.duration(Settings.INGEST_ACK_TIMEOUT),
+        writer,
+        p.duration(Settings.SHUTDOWN_TIMEOUT));
+    if (writer.queueCapacity() < ingest.maxEventsPerRequest()) {
+      p.errors.add(Settings.WRITER_QUEUE_CAPACITY.key() + " (" + writer.queueCapacity()
+          + ") must hold at least one full request (" + Settings.INGEST_MAX_EVENTS_PER_REQUEST.key() + " = "
+          + ingest.maxEventsPerRequest() + ")");
+    }
+    if (!p.errors.isEmpty()) {
+      throw new ConfigException(String.join("; ", p.errors));
+    }
+    return config;
+  }
+
+  private static DatabaseUrl databaseUrl(String value) {
+    try {
+      return DatabaseUrl.parse(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /**
+   * Parses a duration such as {@code 250ms}, {@code 5s}, {@code 1m}, {@code 2h} or {@code 7d}.
+   *
+   * @throws IllegalArgumentException when the text has no known unit or no number
+   */
+  public static Duration parseDuration(String text) {
+    String value = text.trim();
+    int unitStart = 0;
+    while (unitStart < value.length() && Character.isDigit(value.charAt(unitStart))) {
+      unitStart++;
+    }
+    if (unitStart == 0) {
+      throw new IllegalArgumentException("no number in " + text);
+    }
+    long amount = Long.parseLong(value.substring(0, unitStart));
+    switch (value.substring(unitStart)) {
+      case "ms":
+        return Duration.ofMillis(amount);
+      case "s":
+        return Duration.ofSeconds(amount);
+      case "m":
+        return Duration.ofMinutes(amount);
+      case "h":
+        return Duration.ofHours(amount);
+      case "d":
+        return Duration.ofDays(amount);
+      default:
+        throw new IllegalArgumentException("unknown unit in " + text);
+    }
+  }
+
+  /** Reads settings one by one, collecting a message per bad value instead of stopping. */
+  private static final class Parser {
+    private final Map<String, String> values;
+    private final List<String> errors = new ArrayList<>();
+
+    Parser(Map<String, String> values) {
+      this.values = values;
+    }
+
+    private String raw(Setting setting) {
+      String value = values.get(setting.key());
+      return value == null || value.isBlank() ? setting.defaultValue() : value.trim();
+    }
+
+    String string(Setting setting) {
+      return raw(setting);
+    }
+
+    <T> Optional<T> optional(Setting setting, Function<String, T> convert, String expected) {
+      String value = raw(setting);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(convert.apply(value));
+      } catch (RuntimeException e) {
+        errors.add(invalid(setting, value, expected));
+        return Optional.empty();
+      }
+    }
+
+    int integer(Setting setting, int min, int max) {
+      String value = raw(setting);
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below with the accepted range
+      }
+      errors.add(invalid(setting, value, "a whole number from " + min + " to " + max));
+      return Integer.parseInt(setting.defaultValue());
+    }
+
+    boolean bool(Setting setting) {
+      String value = raw(setting);
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(value);
+      }
+      errors.add(invalid(setting, value, "true or false"));
+      return Boolean.parseBoolean(setting.defaultValue());
+    }
+
+    Duration duration(Setting setting) {
+      String value = raw(setting);
+      try {
+        Duration parsed = parseDuration(value);
+        if (!parsed.isNegative() && !parsed.isZero()) {
+          return parsed;
+        }
+      } catch (IllegalArgumentException ignored) {
+        // reported below with the accepted form
+      }
+      errors.add(invalid(setting, value, "a positive duration such as 500ms, 5s, 1m, 2h or 7d"));
+      return parseDuration(setting.defaultValue());
+    }
+
+    private static String invalid(Setting setting, String value, String expected) {
+      return setting.key() + " (" + setting.environmentVariable() + ") is '" + value + "', expected " + expected;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.storepulse.health;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Once a second: checks that the database answers, samples the ingest figures, keeps the report
+ * for {@code /health} and publishes it for {@code /health/stream}.
+ */
+public final class HealthMonitorVerticle extends VerticleBase {
+
+  private static final Duration PERIOD = Duration.ofSeconds(1);
+  private static final Duration PING_TIMEOUT = Duration.ofMillis(900);
+
+  private final Pool pool;
+  private final ServerState state;
+  private final HealthSampler sampler;
+  private final AtomicReference<JsonObject> latest;
+  private long timer;
+
+  public HealthMonitorVerticle(Pool pool, ServerState state, HealthSampler sampler, AtomicReference<JsonObject> latest) {
+    this.pool = pool;
+    this.state = state;
+    this.sampler = sampler;
+    this.latest = latest;
+  }
+
+  @Override
+  public Future<?> start() {
+    return checkDatabase().onComplete(v -> {
+      publish();
+      timer = vertx.setPeriodic(PERIOD.toMillis(), id -> checkDatabase().onComplete(done -> publish()));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> checkDatabase() {
+    return pool.query("SELECT 1").execute()
+        .timeout(PING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .transform(ar -> {
+          state.database(ar.succeeded(), ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private void publish() {
+    JsonObject report = new JsonObject(sampler.sample(System.nanoTime()));
+    latest.set(report);
+    vertx.eventBus().publish(HealthAddresses.REPORT, report);
+  }
+}

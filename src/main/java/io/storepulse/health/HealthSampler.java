@@ -1,0 +1,110 @@
+package io.storepulse.health;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns the running counters into the {@code /health} report once a second: totals, per-second
+ * rates over the last interval, and ack latency percentiles over the last ten intervals.
+ * Called from one thread at a time.
+ */
+public final class HealthSampler {
+
+  private static final int LATENCY_INTERVALS = 10;
+
+  private final IngestStats stats;
+  private final ServerState state;
+  private final String version;
+  private final Supplier<Map<String, Object>> poolUse;
+  private final ArrayDeque<Histogram> recentLatencies = new ArrayDeque<>();
+  private long lastSampleNanos;
+  private long lastAccepted;
+  private long lastDuplicates;
+  private long lastRejected;
+
+  public HealthSampler(IngestStats stats, ServerState state, String version, Supplier<Map<String, Object>> poolUse) {
+    this.stats = stats;
+    this.state = state;
+    this.version = version;
+    this.poolUse = poolUse;
+    this.lastSampleNanos = System.nanoTime();
+  }
+
+  /** Whether the server should get traffic: started, not draining, database up, writer queue not full. */
+  public boolean ready() {
+    return state.phase() == ServerState.Phase.READY
+        && state.databaseUp()
+        && stats.writerQueueEvents() < stats.writerQueueCapacity();
+  }
+
+  /** A fresh report; advances the rate and latency windows. */
+  public Map<String, Object> sample(long nowNanos) {
+    double seconds = Math.max(1e-3, (nowNanos - lastSampleNanos) / 1e9);
+    lastSampleNanos = nowNanos;
+    long accepted = stats.accepted();
+    long duplicates = stats.duplicates();
+    long rejected = stats.rejected();
+
+    Map<String, Object> ingest = new LinkedHashMap<>();
+    ingest.put("accepted", accepted);
+    ingest.put("duplicates", duplicates);
+    ingest.put("rejected", rejected);
+    ingest.put("acceptedPerSecond", round((accepted - lastAccepted) / seconds));
+    ingest.put("duplicatesPerSecond", round((duplicates - lastDuplicates) / seconds));
+    ingest.put("rejectedPerSecond", round((rejected - lastRejected) / seconds));
+    ingest.put("refusedOverloaded", stats.overloaded());
+    ingest.put("refusedUnavailable", stats.unavailable());
+    ingest.put("ackLatencyMillis", ackLatency());
+    lastAccepted = accepted;
+    lastDuplicates = duplicates;
+    lastRejected = rejected;
+
+    Map<String, Object> writer = new LinkedHashMap<>();
+    writer.put("queueEvents", stats.writerQueueEvents());
+    writer.put("queueCapacity", stats.writerQueueCapacity());
+    writer.put("batchesInFlight", stats.writerBatchesInFlight());
+    writer.put("committedPosition", stats.committedPosition());
+
+    Map<String, Object> database = new LinkedHashMap<>();
+    database.put("up", state.databaseUp());
+    database.put("error", state.databaseError());
+    database.put("pools", poolUse.get());
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("status", ready() ? "UP" : "DOWN");
+    report.put("phase", state.phase().name().toLowerCase());
+    report.put("version", version);
+    report.put("uptimeSeconds", (System.currentTimeMillis() - state.startedAtMillis()) / 1000);
+    report.put("database", database);
+    report.put("ingest", ingest);
+    report.put("writer", writer);
+    return report;
+  }
+
+  private Map<String, Object> ackLatency() {
+    Histogram interval = stats.takeAckLatencyInterval(
+        recentLatencies.size() == LATENCY_INTERVALS ? recentLatencies.poll() : null);
+    recentLatencies.add(interval);
+    Histogram window = new Histogram(interval.getHighestTrackableValue(), interval.getNumberOfSignificantValueDigits());
+    recentLatencies.forEach(window::add);
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("windowSeconds", recentLatencies.size());
+    latency.put("count", window.getTotalCount());
+    latency.put("p50", millis(window.getValueAtPercentile(50)));
+    latency.put("p99", millis(window.getValueAtPercentile(99)));
+    latency.put("max", millis(window.getMaxValue()));
+    return latency;
+  }
+
+  private static double millis(long nanos) {
+    return round(nanos / 1e6);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+}

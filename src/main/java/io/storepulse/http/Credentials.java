@@ -1,0 +1,85 @@
+package io.storepulse.http;
+
+import io.storepulse.api.ClientFault;
+import io.storepulse.store.ApiKey;
+import io.storepulse.store.KeyKind;
+import io.storepulse.store.KeyRegistry;
+import io.storepulse.store.Secrets;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Finds and checks the credential a request presents. */
+public final class Credentials {
+
+  private static final String BEARER = "Bearer ";
+  private static final String BASIC = "Basic ";
+  public static final String WRITE_KEY_HEADER = "X-Write-Key";
+
+  private final KeyRegistry keys;
+  private final String adminToken;
+
+  public Credentials(KeyRegistry keys, String adminToken) {
+    this.keys = keys;
+    this.adminToken = adminToken;
+  }
+
+  /**
+   * The store key of a request: {@code Authorization: Bearer <key>}, Basic with the key as the
+   * user name and an empty password (Segment's convention), or {@code X-Write-Key}.
+   *
+   * @throws ClientFault 401 when none is presented or it is unknown or revoked, 403 when it is of
+   *     another kind
+   */
+  public ApiKey require(HttpServerRequest request, KeyKind kind) {
+    String secret = presentedSecret(request);
+    if (secret == null) {
+      throw ClientFault.unauthorized("send a " + kind.wireName() + " key as 'Authorization: Bearer <key>'"
+          + (kind == KeyKind.WRITE ? ", as the Basic user name, or in " + WRITE_KEY_HEADER : ""));
+    }
+    ApiKey key = keys.find(secret).orElseThrow(() -> ClientFault.unauthorized("the key is unknown or revoked"));
+    if (key.kind() != kind) {
+      throw ClientFault.forbidden("a " + key.kind().wireName() + " key cannot be used here; this needs a "
+          + kind.wireName() + " key");
+    }
+    return key;
+  }
+
+  /** @throws ClientFault 401 unless the request carries the admin token as a Bearer token */
+  public void requireAdmin(HttpServerRequest request) {
+    String authorization = request.getHeader("Authorization");
+    if (authorization == null || !authorization.startsWith(BEARER)
+        || !Secrets.sameSecret(authorization.substring(BEARER.length()).trim(), adminToken)) {
+      throw ClientFault.unauthorized("send the admin token as 'Authorization: Bearer <token>'");
+    }
+  }
+
+  private static String presentedSecret(HttpServerRequest request) {
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null) {
+      if (authorization.startsWith(BEARER)) {
+        return blankToNull(authorization.substring(BEARER.length()).trim());
+      }
+      if (authorization.startsWith(BASIC)) {
+        return basicUser(authorization.substring(BASIC.length()).trim());
+      }
+      return null;
+    }
+    return blankToNull(request.getHeader(WRITE_KEY_HEADER));
+  }
+
+  private static String basicUser(String encoded) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return blankToNull(colon < 0 ? decoded : decoded.substring(0, colon));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,75 @@
+package io.storepulse.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storepulse.config.StorePulseConfig;
+import io.storepulse.health.HealthSampler;
+import io.storepulse.health.IngestStats;
+import io.storepulse.health.ServerState;
+import io.storepulse.store.KeyRegistry;
+import io.storepulse.store.StoreService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The HTTP API. One instance runs on each event loop; they share the listening port and the
+ * services given to the constructor, which are all thread-safe.
+ */
+public final class HttpServerVerticle extends VerticleBase {
+
+  /** What the instances share. */
+  public record Services(
+      StorePulseConfig config,
+      KeyRegistry keys,
+      String adminToken,
+      StoreService stores,
+      IngestStats stats,
+      ServerState state,
+      HealthSampler health,
+      AtomicReference<JsonObject> latestHealth,
+      PrometheusMeterRegistry registry) {
+  }
+
+  private final Services services;
+  private HttpServer server;
+
+  public HttpServerVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    StorePulseConfig config = services.config();
+    Credentials credentials = new Credentials(services.keys(), services.adminToken());
+    Router router = Router.router(vertx);
+    IngestHandler ingest = new IngestHandler(vertx, credentials, config.ingest(), config.ackTimeout(),
+        services.stats(), services.state());
+    router.post("/v1/events").handler(ingest::handle);
+    new AdminHandler(credentials, services.stores()).mount(router);
+    new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
+    router.route().last().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(Problems::handle);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setDecompressionSupported(true)
+        .setTcpNoDelay(true)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen();
+  }
+
+  /** Stops accepting connections and waits for the requests in flight to be answered. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(services.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
