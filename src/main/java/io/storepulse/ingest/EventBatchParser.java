@@ -53,7 +53,9 @@ public final class EventBatchParser {
     try (JsonParser parser = EventJson.MAPPER.createParser(body)) {
       JsonToken first = parser.nextToken();
       List<RawEvent> events;
-      if (first == JsonToken.START_ARRAY) {
+      if (first == null) {
+        throw ClientFault.badRequest("request body is empty");
+      } else if (first == JsonToken.START_ARRAY) {
         events = readArray(parser);
       } else if (first == JsonToken.START_OBJECT) {
         events = readObject(EventJson.MAPPER.readTree(parser));
@@ -131,7 +133,9 @@ public final class EventBatchParser {
 
   private static RawEvent parseLine(byte[] body, int start, int end, int index, int line) {
     try (JsonParser parser = EventJson.MAPPER.createParser(body, start, end - start)) {
-      parser.nextToken();
+      if (parser.nextToken() == null) {
+        return new RawEvent(index, null, "line " + line + " is not valid JSON: it holds no JSON value");
+      }
       JsonNode node = EventJson.MAPPER.readTree(parser);
       if (parser.nextToken() != null) {
         return new RawEvent(index, null,

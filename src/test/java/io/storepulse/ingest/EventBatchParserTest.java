@@ -162,6 +162,15 @@ class EventBatchParserTest {
   }
 
   @Test
+  void byteOrderMarkIsSkippedButIsNoEvent() {
+    assertEquals(1, parse("\uFEFF{\"id\":\"a\"}", BodyFormat.JSON).size());
+    assertEquals(400, fault("\uFEFF", BodyFormat.JSON).status());
+    assertEquals("request body is empty", fault("\uFEFF ", BodyFormat.JSON).detail());
+    assertEquals("line 2 is not valid JSON: it holds no JSON value",
+        parse("{}\n\uFEFF \n", BodyFormat.NDJSON).get(1).error());
+  }
+
+  @Test
   void emptyNdjsonBodyIsABadRequest() {
     assertEquals("request body is empty", fault("\n\r\n \n", BodyFormat.NDJSON).detail());
   }
