@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
@@ -56,7 +55,6 @@ public final class BenchPostgres {
       deleteRecursively(dataDirectory);
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         postgres.close();
@@ -64,10 +62,11 @@ public final class BenchPostgres {
         System.err.println("stopping PostgreSQL failed: " + e);
       } finally {
         deleteRecursively(dataDirectory);
-        stopped.countDown();
       }
     }, "bench-postgres-shutdown"));
 
+    // first, so a script that has to kill this JVM can still stop the server it started
+    System.out.println("postmaster pid=" + postmasterPid(dataDirectory) + " data=" + dataDirectory);
     try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
       requireDurable(connection);
     } catch (SQLException | IllegalStateException e) {
@@ -75,10 +74,9 @@ public final class BenchPostgres {
       System.err.println(e.getMessage());
       System.exit(1);
     }
-    System.out.println("postmaster pid=" + postmasterPid(dataDirectory) + " data=" + dataDirectory);
     System.out.println("postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres");
-    System.out.flush();
-    stopped.await();
+    // until the process is stopped; the shutdown hook closes the server
+    Thread.currentThread().join();
   }
 
   private static void requireDurable(Connection connection) throws SQLException {
