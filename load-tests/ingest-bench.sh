@@ -381,5 +381,11 @@ report | tee "$RESULT_FILE"
     echo "### $(basename "$out" .out)"
     cat "$out"
   done
+  # the temporary directory goes at exit; keep what storepulse said, for errors in the table
+  for log_file in "$WORK"/storepulse.{out,err}; do
+    [[ -f $log_file ]] || continue
+    echo "### $(basename "$log_file"), last 100 lines"
+    tail -n 100 "$log_file"
+  done
 } >>"$RESULT_FILE"
 log "written to $RESULT_FILE"
