@@ -16,6 +16,7 @@ public final class Credentials {
   private static final String BEARER = "Bearer ";
   private static final String BASIC = "Basic ";
   public static final String WRITE_KEY_HEADER = "X-Write-Key";
+  public static final String WRITE_KEY_PARAMETER = "writeKey";
 
   private final KeyRegistry keys;
   private final String adminToken;
@@ -27,16 +28,22 @@ public final class Credentials {
 
   /**
    * The store key of a request: {@code Authorization: Bearer <key>}, Basic with the key as the
-   * user name and an empty password (Segment's convention), or {@code X-Write-Key}.
+   * user name and an empty password (Segment's convention), {@code X-Write-Key}, or — for a
+   * write key only — the {@code writeKey} query parameter, because {@code navigator.sendBeacon}
+   * cannot set headers (write keys are public in the browser anyway).
    *
    * @throws ClientFault 401 when none is presented or it is unknown or revoked, 403 when it is of
    *     another kind
    */
   public ApiKey require(HttpServerRequest request, KeyKind kind) {
     String secret = presentedSecret(request);
+    if (secret == null && kind == KeyKind.WRITE) {
+      secret = blankToNull(request.getParam(WRITE_KEY_PARAMETER));
+    }
     if (secret == null) {
       throw ClientFault.unauthorized("send a " + kind.wireName() + " key as 'Authorization: Bearer <key>'"
-          + (kind == KeyKind.WRITE ? ", as the Basic user name, or in " + WRITE_KEY_HEADER : ""));
+          + (kind == KeyKind.WRITE ? ", as the Basic user name, in " + WRITE_KEY_HEADER
+          + " or as the query parameter " + WRITE_KEY_PARAMETER : ""));
     }
     ApiKey key = keys.find(secret).orElseThrow(() -> ClientFault.unauthorized("the key is unknown or revoked"));
     if (key.kind() != kind) {

@@ -53,8 +53,11 @@ public final class HttpServerVerticle extends VerticleBase {
     router.post("/v1/events").handler(ingest::handle);
     new AdminHandler(credentials, services.stores()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
-    router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(Problems::handle);
+    // what no route handles (unknown path, method not allowed) is answered as a problem too
+    for (int status : new int[] {404, 405, 413, 500}) {
+      router.errorHandler(status, Problems::handle);
+    }
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())

@@ -2,6 +2,7 @@ package io.storepulse.http;
 
 import io.storepulse.api.ClientFault;
 import io.storepulse.api.ServerFault;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -28,12 +29,37 @@ public final class Problems {
     if (failure == null) {
       // routing failures without an exception: 404, 405, 413 from web handlers
       int status = ctx.statusCode();
-      send(ctx.response(), problem(status, status == 404 ? "not-found" : "http-" + status,
-          io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
-          status == 404 ? "no resource at " + ctx.request().path() : null), null);
+      send(ctx.response(), problem(status, routingType(status),
+          HttpResponseStatus.valueOf(status).reasonPhrase(), routingDetail(ctx, status)), null);
       return;
     }
     send(ctx.response(), failure, ctx.request().method() + " " + ctx.request().path());
+  }
+
+  private static String routingType(int status) {
+    switch (status) {
+      case 404:
+        return "not-found";
+      case 405:
+        return "method-not-allowed";
+      case 413:
+        return "payload-too-large";
+      default:
+        return "http-" + status;
+    }
+  }
+
+  private static String routingDetail(RoutingContext ctx, int status) {
+    switch (status) {
+      case 404:
+        return "no resource at " + ctx.request().path();
+      case 405:
+        return ctx.request().method() + " is not allowed on " + ctx.request().path();
+      case 413:
+        return "the request body is too large";
+      default:
+        return null;
+    }
   }
 
   /** Answers with the problem that {@code failure} describes. */

@@ -1,6 +1,7 @@
 package io.storepulse.store;
 
 import io.storepulse.api.ClientFault;
+import io.storepulse.api.ServerFault;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -71,9 +72,9 @@ public final class StoreService {
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT_STORE).execute(Tuple.of(id, name))
             .compose(v -> insertKey(tx, writeKey))
             .compose(v -> insertKey(tx, readToken)))
-        .recover(failure -> Future.failedFuture(isSqlState(failure, UNIQUE_VIOLATION)
-            ? ClientFault.conflict("store '" + id + "' already exists")
-            : failure))
+        .recover(failure -> isSqlState(failure, UNIQUE_VIOLATION)
+            ? Future.failedFuture(ClientFault.conflict("store '" + id + "' already exists"))
+            : asUnavailable(failure))
         .map(v -> {
           remember(writeKey);
           remember(readToken);
@@ -85,9 +86,9 @@ public final class StoreService {
   public Future<IssuedKey> issueKey(String storeId, KeyKind kind) {
     IssuedKey issued = newKey(storeId, kind);
     return insertKey(pool, issued)
-        .recover(failure -> Future.failedFuture(isSqlState(failure, FOREIGN_KEY_VIOLATION)
-            ? ClientFault.notFound("there is no store '" + storeId + "'")
-            : failure))
+        .recover(failure -> isSqlState(failure, FOREIGN_KEY_VIOLATION)
+            ? Future.failedFuture(ClientFault.notFound("there is no store '" + storeId + "'"))
+            : asUnavailable(failure))
         .map(v -> {
           remember(issued);
           return issued;
@@ -96,13 +97,15 @@ public final class StoreService {
 
   /** Revokes a key at once; a failed {@link ClientFault} 404 when no live key has this id. */
   public Future<Void> revokeKey(String keyId) {
-    return pool.preparedQuery(REVOKE_KEY).execute(Tuple.of(keyId)).compose(rows -> {
-      if (rows.rowCount() == 0) {
-        return Future.failedFuture(ClientFault.notFound("there is no live key '" + keyId + "'"));
-      }
-      registry.revoke(keyId);
-      return Future.succeededFuture();
-    });
+    return pool.preparedQuery(REVOKE_KEY).execute(Tuple.of(keyId))
+        .recover(StoreService::asUnavailable)
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.failedFuture(ClientFault.notFound("there is no live key '" + keyId + "'"));
+          }
+          registry.revoke(keyId);
+          return Future.succeededFuture();
+        });
   }
 
   public Future<Boolean> storeExists(String storeId) {
@@ -122,6 +125,13 @@ public final class StoreService {
 
   private void remember(IssuedKey issued) {
     registry.add(Secrets.hash(issued.secret()), issued.key());
+  }
+
+  /** Client faults pass; anything else means the database failed us, which the client may retry. */
+  private static <T> Future<T> asUnavailable(Throwable failure) {
+    return Future.failedFuture(failure instanceof ClientFault
+        ? failure
+        : ServerFault.unavailable("the database is unavailable; retry shortly", failure));
   }
 
   private static boolean isSqlState(Throwable failure, String sqlState) {
