@@ -21,6 +21,8 @@ CREATE INDEX api_keys_store ON api_keys (store_id);
 CREATE TABLE events (
   position    bigint PRIMARY KEY,
   store_id    text NOT NULL,
+  -- the store's hash; a pipeline partition of P reads the rows where slot mod P is its number
+  slot        smallint NOT NULL,
   event_id    text NOT NULL,
   type        text NOT NULL,
   event_time  timestamptz NOT NULL,

@@ -46,10 +46,10 @@ public final class GroupCommitWriter {
 
   // One statement for any batch size: the rows travel as arrays and are unnested server-side.
   private static final String INSERT_BATCH = """
-      INSERT INTO events (position, store_id, event_id, type, event_time, received_at, payload)
-      SELECT p, s, e, t, et, now(), pl::jsonb
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
-        AS batch (p, s, e, t, et, pl)
+      INSERT INTO events (position, store_id, slot, event_id, type, event_time, received_at, payload)
+      SELECT p, s, sl, e, t, et, now(), pl::jsonb
+      FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+        AS batch (p, s, sl, e, t, et, pl)
       ON CONFLICT (store_id, event_id) DO NOTHING
       RETURNING position""";
 
@@ -141,6 +141,7 @@ public final class GroupCommitWriter {
     int[] slotOf = new int[batch.size];
     Long[] positions = new Long[batch.size];
     String[] storeIds = new String[batch.size];
+    Short[] slots = new Short[batch.size];
     String[] eventIds = new String[batch.size];
     String[] types = new String[batch.size];
     OffsetDateTime[] times = new OffsetDateTime[batch.size];
@@ -156,6 +157,7 @@ public final class GroupCommitWriter {
         }
         positions[rows] = batch.firstPosition + rows;
         storeIds[rows] = event.storeId();
+        slots[rows] = (short) StoreSlot.of(event.storeId());
         eventIds[rows] = event.eventId();
         types[rows] = event.type().wireName();
         times[rows] = OffsetDateTime.ofInstant(event.eventTime(), ZoneOffset.UTC);
@@ -166,9 +168,10 @@ public final class GroupCommitWriter {
     int rowCount = rows;
     batch.lastPosition = batch.firstPosition + rowCount - 1;
     lastAssignedPosition = batch.lastPosition;
-    Tuple params = Tuple.of(
-        Arrays.copyOf(positions, rowCount), Arrays.copyOf(storeIds, rowCount), Arrays.copyOf(eventIds, rowCount),
-        Arrays.copyOf(types, rowCount), Arrays.copyOf(times, rowCount), Arrays.copyOf(payloads, rowCount));
+    Tuple params = Tuple.from(List.of(
+        Arrays.copyOf(positions, rowCount), Arrays.copyOf(storeIds, rowCount), Arrays.copyOf(slots, rowCount),
+        Arrays.copyOf(eventIds, rowCount), Arrays.copyOf(types, rowCount), Arrays.copyOf(times, rowCount),
+        Arrays.copyOf(payloads, rowCount)));
     pool.preparedQuery(INSERT_BATCH).execute(params).onComplete(ar -> {
       if (ar.succeeded()) {
         answer(batch, slotOf, inserted(ar.result(), batch.firstPosition, rowCount));

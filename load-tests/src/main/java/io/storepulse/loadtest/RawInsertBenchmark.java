@@ -38,12 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RawInsertBenchmark {
 
   private static final String TABLE = "bench_events";
+  /** Any fixed value: the slot is a store's hash, and the benchmark writes one store. */
+  private static final short STORE_SLOT = 1;
 
   /** The shape of storepulse's {@code events} log table. */
   private static final String CREATE_TABLE = """
       CREATE TABLE bench_events (
         position bigint PRIMARY KEY,
         store_id text NOT NULL,
+        slot smallint NOT NULL,
         event_id text NOT NULL,
         type text NOT NULL,
         event_time timestamptz NOT NULL,
@@ -53,9 +56,9 @@ public final class RawInsertBenchmark {
       )""";
 
   private static final String INSERT_HEAD =
-      "INSERT INTO bench_events (position, store_id, event_id, type, event_time, received_at, payload) VALUES ";
-  private static final String ROW_VALUES = "(?, ?, ?, ?, ?, ?, CAST(? AS jsonb))";
-  private static final int COLUMNS = 7;
+      "INSERT INTO bench_events (position, store_id, slot, event_id, type, event_time, received_at, payload) VALUES ";
+  private static final String ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))";
+  private static final int COLUMNS = 8;
   /** The extended protocol counts bind parameters in an unsigned 16-bit field. */
   private static final int MAX_BATCH = 65_535 / COLUMNS;
 
@@ -197,6 +200,7 @@ public final class RawInsertBenchmark {
           counter++;
           insert.setLong(parameter++, first + row + 1);
           insert.setString(parameter++, storeId);
+          insert.setShort(parameter++, STORE_SLOT);
           insert.setString(parameter++, BenchEvent.id(idPrefix, counter));
           insert.setString(parameter++, "product_viewed");
           insert.setObject(parameter++, eventTimestamp);
