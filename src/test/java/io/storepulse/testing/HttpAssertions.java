@@ -35,9 +35,12 @@ public final class HttpAssertions {
    * @return the problem document
    */
   public static JsonObject assertProblem(HttpResponse<Buffer> response, int status) {
-    String body = response.bodyAsString();
-    assertEquals(status, response.statusCode(), body);
-    String contentType = response.getHeader("Content-Type");
+    return assertProblem(status, response.statusCode(), response.getHeader("Content-Type"), response.bodyAsString());
+  }
+
+  /** As {@link #assertProblem(HttpResponse, int)}, for an answer read by other means. */
+  public static JsonObject assertProblem(int expectedStatus, int status, String contentType, String body) {
+    assertEquals(expectedStatus, status, body);
     assertNotNull(contentType, "no Content-Type on " + status + ": " + body);
     assertTrue(contentType.startsWith("application/problem+json"), "Content-Type is " + contentType);
     JsonObject problem = new JsonObject(body);
