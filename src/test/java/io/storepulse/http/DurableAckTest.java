@@ -70,7 +70,8 @@ class DurableAckTest {
     long totalAccepted = 0;
     for (Future<Check> pending : checks) {
       Check check = pending.await();
-      assertEquals(EVENTS_PER_REQUEST, check.acceptedIds().size(), "every event of a fresh request is accepted: " + check.answer());
+      assertEquals(EVENTS_PER_REQUEST, check.acceptedIds().size(),
+          "every event of a fresh request is accepted: " + check.answer());
       assertEquals(check.acceptedIds().size(), check.visibleOnArrival(),
           "request " + check.request() + ": accepted events visible when its 202 arrived");
       totalAccepted += check.acceptedIds().size();

@@ -64,7 +64,8 @@ public final class HttpAssertions {
         "Content-Type is " + response.getHeader("Content-Type"));
     JsonObject answer = new JsonObject(body);
     OutputUnit validation = ingestResponseSchema().validate(answer);
-    assertTrue(validation.getValid(), "the answer follows ingest-response.schema.json: " + validation.getErrors() + " in " + body);
+    assertTrue(validation.getValid(),
+        "the answer follows ingest-response.schema.json: " + validation.getErrors() + " in " + body);
     JsonArray results = answer.getJsonArray("results");
     assertEquals(events, results.size(), "one result per event: " + body);
     int[] counts = new int[3];

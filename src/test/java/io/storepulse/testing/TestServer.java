@@ -86,11 +86,6 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
-  /** The Vert.x instance of the test's client side, for clients the {@link #client()} cannot be. */
-  public Vertx clientVertx() {
-    return clientVertx;
-  }
-
   /** A plain HTTP client pointed at the server, for streams and connection-level checks; close it after use. */
   public HttpClient newHttpClient() {
     return clientVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
