@@ -42,7 +42,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return "postgresql://" + user + "@" + host + ":" + port + "/" + database;
   }
 
+  /** Decodes %-escapes only: in a URL's user info a '+' is a '+', not a space as in form data. */
   private static String decode(String part) {
-    return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -51,10 +51,7 @@ public record StorePulseConfig(
     HttpSettings http = new HttpSettings(
         p.string(Settings.HTTP_HOST),
         p.integer(Settings.HTTP_PORT, 0, 65535),
-        p.optional(Settings.EVENT_LOOPS, v -> Integer.parseInt(v), "a whole number").orElse(2 * cores));
-    if (http.eventLoops() < 1) {
-      p.errors.add(Settings.EVENT_LOOPS.key() + " must be at least 1");
-    }
+        p.optional(Settings.EVENT_LOOPS, StorePulseConfig::atLeastOne, "a whole number of at least 1").orElse(2 * cores));
     DatabaseSettings database = new DatabaseSettings(
         p.optional(Settings.DB_URL, StorePulseConfig::databaseUrl, "a postgresql://user:pass@host:port/db URL"),
         p.integer(Settings.DB_POOL_SIZE, 1, 1000),
@@ -80,14 +77,22 @@ public record StorePulseConfig(
         writer,
         p.duration(Settings.SHUTDOWN_TIMEOUT));
     if (writer.queueCapacity() < ingest.maxEventsPerRequest()) {
-      p.errors.add(Settings.WRITER_QUEUE_CAPACITY.key() + " (" + writer.queueCapacity()
-          + ") must hold at least one full request (" + Settings.INGEST_MAX_EVENTS_PER_REQUEST.key() + " = "
-          + ingest.maxEventsPerRequest() + ")");
+      p.errors.add(Parser.invalid(Settings.WRITER_QUEUE_CAPACITY, Integer.toString(writer.queueCapacity()),
+          "at least one full request (" + Settings.INGEST_MAX_EVENTS_PER_REQUEST.key() + " = "
+          + ingest.maxEventsPerRequest() + ")"));
     }
     if (!p.errors.isEmpty()) {
       throw new ConfigException(String.join("; ", p.errors));
     }
     return config;
+  }
+
+  private static int atLeastOne(String value) {
+    int parsed = Integer.parseInt(value);
+    if (parsed < 1) {
+      throw new IllegalArgumentException(value);
+    }
+    return parsed;
   }
 
   private static DatabaseUrl databaseUrl(String value) {

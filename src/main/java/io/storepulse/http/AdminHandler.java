@@ -46,8 +46,7 @@ final class AdminHandler {
   }
 
   private void issueKey(RoutingContext ctx) {
-    // an absent body has length -1, an empty one 0: either way, the defaults apply
-    JsonObject body = ctx.body().length() <= 0 ? new JsonObject() : jsonBody(ctx);
+    JsonObject body = ctx.body().isEmpty() ? new JsonObject() : jsonBody(ctx);
     String kindName = body.getValue("kind") == null ? KeyKind.WRITE.wireName() : stringField(body, "kind");
     KeyKind kind = KeyKind.fromWireName(kindName);
     if (kind == null) {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +47,23 @@ public final class TestPostgres {
   /** A plain JDBC connection, separate from the server's pools. */
   public static Connection connect(DatabaseUrl url) throws SQLException {
     return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+  }
+
+  /** Runs a query that returns one value, binding {@code params} to its placeholders in order. */
+  public static <T> T queryValue(DatabaseUrl url, Class<T> type, String sql, Object... params) {
+    try (Connection c = connect(url); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rows = s.executeQuery()) {
+        if (!rows.next()) {
+          throw new IllegalStateException("no row from " + sql);
+        }
+        return rows.getObject(1, type);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
   }
 
   /** Runs a query that returns one number. */

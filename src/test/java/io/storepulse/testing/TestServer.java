@@ -4,8 +4,11 @@ import io.storepulse.StorePulseServer;
 import io.storepulse.StartupException;
 import io.storepulse.config.DatabaseUrl;
 import io.storepulse.config.StorePulseConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -83,6 +86,26 @@ public final class TestServer implements AutoCloseable {
     return database;
   }
 
+  /** A plain HTTP client pointed at the server, for streams and connection-level checks; close it after use. */
+  public HttpClient newHttpClient() {
+    return clientVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
+  }
+
+  /** Sends a JSON body (an event, a batch object or an array) to {@code POST /v1/events} with the key as Bearer. */
+  public Future<HttpResponse<Buffer>> ingestAsync(String writeKey, Object body) {
+    return client.post("/v1/events").bearerTokenAuthentication(writeKey).sendJson(body);
+  }
+
+  /** As {@link #ingestAsync}, waiting for the answer. */
+  public HttpResponse<Buffer> ingest(String writeKey, Object body) {
+    return ingestAsync(writeKey, body).await();
+  }
+
+  /** {@code GET path}, waiting for the answer. */
+  public HttpResponse<Buffer> get(String path) {
+    return client.get(path).send().await();
+  }
+
   /** Creates a store through the admin API; returns the response body (store, writeKey, readToken). */
   public JsonObject createStore(String id) {
     HttpResponse<Buffer> response = client.post("/v1/admin/stores")
@@ -103,6 +126,11 @@ public final class TestServer implements AutoCloseable {
   /** Rows in the event log, counted over a connection of its own (not the server's pools). */
   public long eventRows(String whereClause) {
     return TestPostgres.queryLong(database, "SELECT count(*) FROM events" + (whereClause.isEmpty() ? "" : " WHERE " + whereClause));
+  }
+
+  /** One value from the server's database, over a connection of its own. */
+  public <T> T queryValue(Class<T> type, String sql, Object... params) {
+    return TestPostgres.queryValue(database, type, sql, params);
   }
 
   public StorePulseServer server() {
