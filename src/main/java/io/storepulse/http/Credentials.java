@@ -56,7 +56,7 @@ public final class Credentials {
   /** @throws ClientFault 401 unless the request carries the admin token as a Bearer token */
   public void requireAdmin(HttpServerRequest request) {
     String authorization = request.getHeader("Authorization");
-    if (authorization == null || !authorization.startsWith(BEARER)
+    if (authorization == null || !hasScheme(authorization, BEARER)
         || !Secrets.sameSecret(authorization.substring(BEARER.length()).trim(), adminToken)) {
       throw ClientFault.unauthorized("send the admin token as 'Authorization: Bearer <token>'");
     }
@@ -65,15 +65,20 @@ public final class Credentials {
   private static String presentedSecret(HttpServerRequest request) {
     String authorization = request.getHeader("Authorization");
     if (authorization != null) {
-      if (authorization.startsWith(BEARER)) {
+      if (hasScheme(authorization, BEARER)) {
         return blankToNull(authorization.substring(BEARER.length()).trim());
       }
-      if (authorization.startsWith(BASIC)) {
+      if (hasScheme(authorization, BASIC)) {
         return basicUser(authorization.substring(BASIC.length()).trim());
       }
       return null;
     }
     return blankToNull(request.getHeader(WRITE_KEY_HEADER));
+  }
+
+  /** Authentication schemes are case-insensitive (RFC 9110 §11.1). */
+  private static boolean hasScheme(String authorization, String scheme) {
+    return authorization.regionMatches(true, 0, scheme, 0, scheme.length());
   }
 
   private static String basicUser(String encoded) {

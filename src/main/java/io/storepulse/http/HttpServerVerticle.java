@@ -62,7 +62,6 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
-        .setDecompressionSupported(true)
         .setTcpNoDelay(true)
         .setIdleTimeout(120)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);

@@ -32,16 +32,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code POST /v1/events}: authenticate, read and validate the body, hand the valid events to
  * the log writer and answer 202 only once they are durable.
  */
 final class IngestHandler {
-
-  /** Codings the server's decompressor inflates before the body reaches this handler. */
-  private static final Set<String> READABLE_CODINGS = Set.of("gzip", "x-gzip", "deflate", "identity");
 
   private final Vertx vertx;
   private final Credentials credentials;
@@ -183,8 +179,8 @@ final class IngestHandler {
   /** @throws ClientFault 415 for a media type or content coding we do not read */
   private static BodyFormat bodyFormat(HttpServerRequest request) {
     String encoding = request.getHeader("Content-Encoding");
-    if (encoding != null && !READABLE_CODINGS.contains(encoding.trim().toLowerCase())) {
-      throw ClientFault.unsupportedMediaType("Content-Encoding '" + encoding + "' is not supported; use gzip, deflate or none");
+    if (!BoundedBody.readable(encoding)) {
+      throw ClientFault.unsupportedMediaType("Content-Encoding '" + encoding + "' is not supported; use gzip or none");
     }
     String contentType = request.getHeader("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase();

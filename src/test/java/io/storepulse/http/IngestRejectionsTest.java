@@ -105,6 +105,28 @@ class IngestRejectionsTest {
   }
 
   @Test
+  void deflateIsNotReadEvenThoughTheHttpStackCouldInflateIt() {
+    HttpResponse<Buffer> response = send("application/json", "deflate", Events.pageView("deflate-1").encode());
+    JsonObject problem = assertProblem(response, 415);
+    assertTrue(problem.getString("detail").contains("deflate"), problem.encode());
+    assertNotStored("deflate-1");
+  }
+
+  @Test
+  void corruptGzipBodyIs400WithAReason() {
+    byte[] compressed = Events.gzip(Events.pageView("corrupt-1").encode());
+    compressed[compressed.length / 2] ^= 0x5A;
+    HttpResponse<Buffer> response = server.client().post("/v1/events")
+        .bearerTokenAuthentication(writeKey)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Content-Encoding", "gzip")
+        .sendBuffer(Buffer.buffer(compressed)).await();
+    JsonObject problem = assertProblem(response, 400);
+    assertTrue(problem.getString("detail").contains("gzip"), problem.encode());
+    assertNotStored("corrupt-1");
+  }
+
+  @Test
   void bodyOverTheRequestLimitIs413() {
     JsonArray events = Events.pageViews("big-body", 2);
     String body = events.encode() + " ".repeat(MAX_REQUEST_BYTES);
