@@ -5,14 +5,12 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
@@ -21,11 +19,13 @@ import org.apache.datasketches.hll.TgtHllType;
  * {@link StoreMetrics}).
  *
  * <p>Top-K products come from the exact per-SKU counters rather than a frequent-items sketch. The
- * per-SKU rows must be exact anyway (they are a result of their own), so ranking them at emit time
- * costs a sort of what is already held, while an {@code ItemsSketch} would add memory per window,
- * give approximate ranks, and purge by sampling its hash table, whose layout a deserialized copy
- * does not reproduce, so a restored partition could rank differently from the one that crashed.
- * A sketch becomes the better deal only if per-SKU rows are dropped for very large catalogs.
+ * per-SKU rows must be exact anyway (they are a result of their own), so the ranking is exact for
+ * free, while an {@code ItemsSketch} would add memory per window, give approximate ranks, and purge
+ * by sampling its hash table, whose layout a deserialized copy does not reproduce, so a restored
+ * partition could rank differently from the one that crashed. A sketch becomes the better deal
+ * only if per-SKU rows are dropped for very large catalogs. The top K is maintained as counts
+ * grow (see {@link TopK}) because ranking every changed window's products at every drain was the
+ * engine's largest cost.
  *
  * <p>One instance serves every operator of the engine, which lets it hash a visitor id once per
  * event although the event lands in several windows.
@@ -37,15 +37,19 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
 
   private static final int HLL_LG_K = 12;
   private static final int RATE_SCALE = 4;
-  private static final Comparator<SkuCount> RANKING =
-      Comparator.comparingLong(SkuCount::count).reversed().thenComparing(SkuCount::sku);
 
+  private final int topK;
   private CommerceEvent hashedEvent;
   private long visitorHash;
 
+  /** @param topK how many products the top lists of a window hold */
+  StoreMetricsAggregate(int topK) {
+    this.topK = topK;
+  }
+
   @Override
   public Accumulator createAccumulator() {
-    return new Accumulator(new MoneySums(), new MoneySums());
+    return new Accumulator(new MoneySums(), new MoneySums(), topK);
   }
 
   @Override
@@ -62,7 +66,9 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
       case PRODUCT_VIEWED -> {
         acc.productViews++;
         if (event.sku() != null) {
-          acc.sku(event.sku()).views++;
+          SkuStats stats = acc.sku(event.sku());
+          stats.views++;
+          acc.topByViews.increased(stats);
         }
       }
       case PRODUCT_ADDED -> {
@@ -107,9 +113,10 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
 
   private static void addUnits(Accumulator acc, String currency, String sku, int quantity, BigDecimal price) {
     acc.units += quantity;
-    if (sku != null) {
+    if (sku != null && quantity > 0) {
       SkuStats stats = acc.sku(sku);
       stats.units += quantity;
+      acc.topByUnits.increased(stats);
       if (price != null) {
         stats.revenue().add(currency, price, quantity);
       }
@@ -121,7 +128,7 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
   }
 
   /** Counts a session that became final in this window. */
-  void addSession(Accumulator acc, boolean withOrder) {
+  static void addSession(Accumulator acc, boolean withOrder) {
     acc.sessions++;
     if (withOrder) {
       acc.sessionsWithOrder++;
@@ -149,7 +156,7 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
     return hash;
   }
 
-  StoreMetrics result(Accumulator acc, int topK) {
+  StoreMetrics result(Accumulator acc) {
     TreeMap<String, BigDecimal> averageOrderValue = new TreeMap<>();
     for (Map.Entry<String, BigDecimal> entry : acc.revenue.toMap().entrySet()) {
       long orders = acc.revenue.count(entry.getKey());
@@ -179,8 +186,8 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
         ratio(acc.checkouts, acc.carts),
         ratio(acc.orders, acc.checkouts),
         ratio(acc.sessionsWithOrder, acc.sessions),
-        top(acc, topK, s -> s.units),
-        top(acc, topK, s -> s.views));
+        acc.topByUnits.ranking(topK),
+        acc.topByViews.ranking(topK));
   }
 
   private static BigDecimal ratio(long numerator, long denominator) {
@@ -188,19 +195,6 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
       return null;
     }
     return BigDecimal.valueOf(numerator).divide(BigDecimal.valueOf(denominator), RATE_SCALE, RoundingMode.HALF_EVEN);
-  }
-
-  /** The {@code k} products with the largest non-zero count, ties by SKU. */
-  static List<SkuCount> top(Accumulator acc, int k, ToLongFunction<SkuStats> count) {
-    List<SkuCount> ranked = new ArrayList<>();
-    for (SkuStats stats : acc.skus.values()) {
-      long value = count.applyAsLong(stats);
-      if (value > 0) {
-        ranked.add(new SkuCount(stats.sku, value));
-      }
-    }
-    ranked.sort(RANKING);
-    return ranked.size() > k ? ranked.subList(0, k) : ranked;
   }
 
   MinuteValues minuteValues(Accumulator acc) {
@@ -258,7 +252,7 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
     for (int i = 0; i < counters.length; i++) {
       counters[i] = in.readVarLong();
     }
-    Accumulator acc = new Accumulator(MoneySums.read(in), MoneySums.read(in));
+    Accumulator acc = new Accumulator(MoneySums.read(in), MoneySums.read(in), topK);
     acc.visitors = visitors;
     acc.events = counters[0];
     acc.pageViews = counters[1];
@@ -283,6 +277,9 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
         stats.revenue = MoneySums.read(in);
       }
       acc.skus.put(stats.sku, stats);
+      // offering every product once rebuilds exactly the top lists the counts imply
+      acc.topByViews.increased(stats);
+      acc.topByUnits.increased(stats);
     }
     return acc;
   }
@@ -308,9 +305,14 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
     long sessions;
     long sessionsWithOrder;
 
-    Accumulator(MoneySums revenue, MoneySums refundAmounts) {
+    final TopK topByUnits;
+    final TopK topByViews;
+
+    Accumulator(MoneySums revenue, MoneySums refundAmounts, int topK) {
       this.revenue = revenue;
       this.refundAmounts = refundAmounts;
+      this.topByUnits = new TopK(topK, true);
+      this.topByViews = new TopK(topK, false);
     }
 
     /** The counters of {@code sku}, marked changed. */
@@ -350,6 +352,70 @@ final class StoreMetricsAggregate implements WindowAggregate<StoreMetricsAggrega
 
     SortedMap<String, BigDecimal> revenueMap() {
       return revenue == null ? Collections.emptySortedMap() : revenue.toMap();
+    }
+  }
+
+  /**
+   * The exact top K products of a window by units or by views, ties by SKU, kept up to date as
+   * counts grow. Counts in a window only ever increase, so a product outside the top K can only
+   * enter when its own count grows, and then only by beating the K-th: checking that on each
+   * increment (and moving the product up inside the list) keeps the list exact in O(K), with no
+   * scan of the window's products.
+   */
+  static final class TopK {
+    private final SkuStats[] items;
+    private final boolean byUnits;
+    private int size;
+
+    TopK(int k, boolean byUnits) {
+      this.items = new SkuStats[k];
+      this.byUnits = byUnits;
+    }
+
+    private long count(SkuStats stats) {
+      return byUnits ? stats.units : stats.views;
+    }
+
+    /** Takes note that the count of {@code stats} grew. */
+    void increased(SkuStats stats) {
+      long value = count(stats);
+      if (value <= 0) {
+        return;
+      }
+      int i = 0;
+      while (i < size && items[i] != stats) {
+        i++;
+      }
+      if (i == size) {
+        if (size < items.length) {
+          size++;
+        } else if (ranksBefore(value, stats.sku, items[size - 1])) {
+          i = size - 1;
+        } else {
+          return;
+        }
+        items[i] = stats;
+      }
+      while (i > 0 && ranksBefore(value, stats.sku, items[i - 1])) {
+        items[i] = items[i - 1];
+        items[i - 1] = stats;
+        i--;
+      }
+    }
+
+    private boolean ranksBefore(long value, String sku, SkuStats other) {
+      long otherValue = count(other);
+      return value > otherValue || (value == otherValue && sku.compareTo(other.sku) < 0);
+    }
+
+    /** The first {@code limit} products, best first. */
+    List<SkuCount> ranking(int limit) {
+      int n = Math.min(limit, size);
+      List<SkuCount> ranking = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        ranking.add(new SkuCount(items[i].sku, count(items[i])));
+      }
+      return ranking;
     }
   }
 }

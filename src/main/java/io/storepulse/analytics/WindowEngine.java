@@ -49,9 +49,9 @@ public final class WindowEngine {
 
   private final EngineSettings settings;
   private final WatermarkTracker watermarks;
-  private final StoreMetricsAggregate metrics = new StoreMetricsAggregate();
+  private final StoreMetricsAggregate metrics;
   private final AlignedWindowOperator<Accumulator> shortWindows;
-  private final AlignedWindowOperator<Accumulator>[] operators;
+  private final List<AlignedWindowOperator<Accumulator>> operators;
   private final SessionTracker sessions;
   private final SeriesTracker series;
   private final Recommendations recommendations;
@@ -59,23 +59,22 @@ public final class WindowEngine {
   private final Consumer<Window<Accumulator>> ignoreFinal = window -> { };
   private final Consumer<SessionTracker.Session> onSessionClosed = this::onSessionClosed;
   private final BiConsumer<Accumulator, SessionTracker.Session> sessionContribution =
-      (accumulator, session) -> metrics.addSession(accumulator, session.hasOrder);
+      (accumulator, session) -> StoreMetricsAggregate.addSession(accumulator, session.hasOrder);
   private final List<Alert> alerts = new ArrayList<>();
   private final List<LateEvent> lateEvents = new ArrayList<>();
   private final List<MovingAveragePoint> movingAverages = new ArrayList<>();
   private long lateCount;
   private long lastPosition = -1;
 
-  @SuppressWarnings("unchecked")
   public WindowEngine(EngineSettings settings) {
     this.settings = settings;
+    this.metrics = new StoreMetricsAggregate(settings.topK());
     this.watermarks = new WatermarkTracker(settings.outOfOrderness(), settings.idleGrace());
     this.shortWindows = operator(settings.shortKind(), TumblingWindows.of(settings.shortTumbling()));
-    this.operators = new AlignedWindowOperator[] {
+    this.operators = List.of(
         shortWindows,
         operator(settings.longKind(), TumblingWindows.of(settings.longTumbling())),
-        operator(settings.hoppingKind(), HoppingWindows.of(settings.hoppingSize(), settings.hoppingAdvance()))
-    };
+        operator(settings.hoppingKind(), HoppingWindows.of(settings.hoppingSize(), settings.hoppingAdvance())));
     this.sessions = new SessionTracker(SessionWindows.of(settings.sessionGap()), settings.allowedLateness());
     this.series = new SeriesTracker(settings.shortTumbling().toMillis(), settings.allowedLateness().toMillis(),
         settings.smaWindows(), settings.emaAlpha(),
@@ -97,8 +96,8 @@ public final class WindowEngine {
     long timestamp = event.time().toEpochMilli();
     lastPosition = event.position();
     int late = AlignedWindowOperator.ON_TIME;
-    for (AlignedWindowOperator<Accumulator> operator : operators) {
-      late |= operator.add(event.storeId(), timestamp, event);
+    for (int i = 0; i < operators.size(); i++) {
+      late |= operators.get(i).add(event.storeId(), timestamp, event);
     }
     boolean lateForSessions = sessions.add(event, timestamp);
     if (event.type() == EventType.ORDER_COMPLETED) {
@@ -131,8 +130,8 @@ public final class WindowEngine {
   private void advance(long watermark) {
     sessions.advanceWatermark(watermark, onSessionClosed);
     shortWindows.advanceWatermark(watermark, onShortWindowFinal);
-    for (int i = 1; i < operators.length; i++) {
-      operators[i].advanceWatermark(watermark, ignoreFinal);
+    for (int i = 1; i < operators.size(); i++) {
+      operators.get(i).advanceWatermark(watermark, ignoreFinal);
     }
     series.advance(watermark, movingAverages, alerts);
   }
@@ -172,7 +171,7 @@ public final class WindowEngine {
     Instant end = Instant.ofEpochMilli(window.end());
     WindowStatus status = window.status();
     windowResults.add(new WindowResult(window.key(), kind, start, end, status,
-        metrics.result(window.accumulator(), settings.topK())));
+        metrics.result(window.accumulator())));
     metrics.drainSkus(window.accumulator(), status == WindowStatus.FINAL, (SkuStats sku) ->
         skuResults.add(new SkuResult(window.key(), kind, start, end, status, sku.sku, sku.views, sku.carts, sku.units,
             sku.revenueMap())));
@@ -190,15 +189,16 @@ public final class WindowEngine {
 
   /**
    * The products of a store's current window of a kind (the most complete window containing the
-   * store's latest event), best first; empty when the store has none in memory.
+   * store's latest event), best first, at most {@code min(limit, topK)} of them; empty when the
+   * store has no window of that kind in memory.
    */
   public List<SkuCount> topProducts(String storeId, String windowKind, Ranking ranking, int limit) {
     Window<Accumulator> window = operator(windowKind).current(storeId);
     if (window == null) {
       return List.of();
     }
-    return List.copyOf(StoreMetricsAggregate.top(window.accumulator(), limit,
-        ranking == Ranking.UNITS ? sku -> sku.units : sku -> sku.views));
+    Accumulator accumulator = window.accumulator();
+    return List.copyOf((ranking == Ranking.UNITS ? accumulator.topByUnits : accumulator.topByViews).ranking(limit));
   }
 
   /** The products most often bought or viewed with {@code sku}, decayed to the latest event time. */
