@@ -92,10 +92,6 @@ public final class AlignedWindowOperator<A> {
     return kind;
   }
 
-  public WindowAssigner assigner() {
-    return assigner;
-  }
-
   /**
    * Adds an element to every window of {@code key} containing {@code timestamp}, judged against
    * the watermark of the last {@link #advanceWatermark} call.
@@ -241,11 +237,6 @@ public final class AlignedWindowOperator<A> {
       keys.remove(window.key);
     }
     windowCount--;
-  }
-
-  /** The watermark of the last {@link #advanceWatermark} call. */
-  public long watermark() {
-    return watermark;
   }
 
   public boolean hasChanges() {

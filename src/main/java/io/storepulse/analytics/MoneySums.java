@@ -60,10 +60,6 @@ public final class MoneySums {
     exact[i] = sum(i).add(amount);
   }
 
-  public boolean isEmpty() {
-    return size == 0;
-  }
-
   /** The sum in {@code currency}, or {@code null} when nothing was added in it. */
   public BigDecimal get(String currency) {
     for (int i = 0; i < size; i++) {

@@ -87,10 +87,6 @@ public final class WindowEngine {
         settings.correctionHorizon(), metrics);
   }
 
-  public EngineSettings settings() {
-    return settings;
-  }
-
   /** Applies the next event of the partition's log. Duplicates must have been removed upstream. */
   public void apply(CommerceEvent event) {
     long timestamp = event.time().toEpochMilli();
@@ -224,11 +220,6 @@ public final class WindowEngine {
 
   public long lateCount() {
     return lateCount;
-  }
-
-  /** The log position of the last event applied, -1 before the first. */
-  public long lastPosition() {
-    return lastPosition;
   }
 
   /** Store windows held in memory, open and retained for corrections, over all kinds. */
