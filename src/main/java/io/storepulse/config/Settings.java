@@ -23,6 +23,22 @@ public final class Settings {
   public static final Setting WRITER_QUEUE_CAPACITY = new Setting("writer.queueCapacity", "20000", "events waiting for the log writer; beyond it, ingest answers 503 with Retry-After");
   public static final Setting WRITER_MAX_BATCH_EVENTS = new Setting("writer.maxBatchEvents", "4000", "events in one group commit");
   public static final Setting WRITER_CONNECTIONS = new Setting("writer.connections", "2", "group commits in flight at once, each on its own connection");
+  public static final Setting PIPELINE_PARTITIONS = new Setting("pipeline.partitions", "4", "pipeline partitions; a store belongs to one, each is applied in log order by one verticle");
+  public static final Setting PIPELINE_FLUSH_INTERVAL = new Setting("pipeline.flushInterval", "1s", "how often a partition persists its changed results with its checkpoint");
+  public static final Setting PIPELINE_READ_BATCH = new Setting("pipeline.readBatch", "2000", "log rows a partition reads at a time");
+  public static final Setting WINDOW_SHORT = new Setting("windows.short", "1m", "the short tumbling window");
+  public static final Setting WINDOW_LONG = new Setting("windows.long", "1h", "the long tumbling window");
+  public static final Setting WINDOW_HOPPING_SIZE = new Setting("windows.hoppingSize", "5m", "size of the hopping window");
+  public static final Setting WINDOW_HOPPING_ADVANCE = new Setting("windows.hoppingAdvance", "1m", "advance of the hopping window");
+  public static final Setting WINDOW_SESSION_GAP = new Setting("windows.sessionGap", "30m", "a visitor's session ends after this much inactivity");
+  public static final Setting WINDOW_OUT_OF_ORDERNESS = new Setting("windows.outOfOrderness", "5s", "the watermark trails the latest event time by this much");
+  public static final Setting WINDOW_ALLOWED_LATENESS = new Setting("windows.allowedLateness", "1m", "a window becomes final this long after the watermark passes its end");
+  public static final Setting WINDOW_CORRECTIONS = new Setting("windows.corrections", "true", "apply events later than the allowed lateness to final results, as corrections");
+  public static final Setting WINDOW_IDLE_GRACE = new Setting("windows.idleGrace", "10s", "with no events, the watermark follows the wall clock less this and the out-of-orderness");
+  public static final Setting ANALYTICS_SMA_WINDOWS = new Setting("analytics.smaWindows", "5", "short windows in the simple moving average");
+  public static final Setting ANALYTICS_EMA_ALPHA = new Setting("analytics.emaAlpha", "0.3", "weight of the newest window in the exponential moving average");
+  public static final Setting ANALYTICS_ANOMALY_K = new Setting("analytics.anomalyK", "3", "an alert fires when a value is this many standard deviations from its mean");
+  public static final Setting ANALYTICS_ANOMALY_WARM_UP = new Setting("analytics.anomalyWarmUp", "30", "short windows observed before anomaly alerts fire");
   public static final Setting SHUTDOWN_TIMEOUT = new Setting("shutdown.timeout", "30s", "how long SIGTERM waits for in-flight requests");
 
   public static final List<Setting> ALL = List.of(
@@ -30,7 +46,10 @@ public final class Settings {
       DB_EMBEDDED_DURABLE, ADMIN_TOKEN, INGEST_MAX_EVENT_BYTES, INGEST_MAX_REQUEST_BYTES,
       INGEST_MAX_EVENTS_PER_REQUEST, INGEST_MAX_EVENT_AGE, INGEST_MAX_FUTURE_SKEW,
       INGEST_ACK_TIMEOUT, WRITER_QUEUE_CAPACITY, WRITER_MAX_BATCH_EVENTS, WRITER_CONNECTIONS,
-      SHUTDOWN_TIMEOUT);
+      PIPELINE_PARTITIONS, PIPELINE_FLUSH_INTERVAL, PIPELINE_READ_BATCH, WINDOW_SHORT, WINDOW_LONG,
+      WINDOW_HOPPING_SIZE, WINDOW_HOPPING_ADVANCE, WINDOW_SESSION_GAP, WINDOW_OUT_OF_ORDERNESS,
+      WINDOW_ALLOWED_LATENESS, WINDOW_CORRECTIONS, WINDOW_IDLE_GRACE, ANALYTICS_SMA_WINDOWS,
+      ANALYTICS_EMA_ALPHA, ANALYTICS_ANOMALY_K, ANALYTICS_ANOMALY_WARM_UP, SHUTDOWN_TIMEOUT);
 
   private Settings() {
   }

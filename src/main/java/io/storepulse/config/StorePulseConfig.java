@@ -1,5 +1,6 @@
 package io.storepulse.config;
 
+import io.storepulse.analytics.EngineSettings;
 import io.storepulse.ingest.IngestLimits;
 
 import java.net.URISyntaxException;
@@ -25,7 +26,13 @@ public record StorePulseConfig(
     IngestLimits ingest,
     Duration ackTimeout,
     WriterSettings writer,
+    PipelineSettings pipeline,
+    EngineSettings engine,
     Duration shutdownTimeout) {
+
+  /** The analytics pipeline's partitions and how they persist. */
+  public record PipelineSettings(int partitions, Duration flushInterval, int readBatch) {
+  }
 
   /** Where and how the HTTP server listens. */
   public record HttpSettings(String host, int port, int eventLoops) {
@@ -75,6 +82,11 @@ public record StorePulseConfig(
         ingest,
         p.duration(Settings.INGEST_ACK_TIMEOUT),
         writer,
+        new PipelineSettings(
+            p.integer(Settings.PIPELINE_PARTITIONS, 1, 256),
+            p.duration(Settings.PIPELINE_FLUSH_INTERVAL),
+            p.integer(Settings.PIPELINE_READ_BATCH, 1, 100_000)),
+        engineSettings(p),
         p.duration(Settings.SHUTDOWN_TIMEOUT));
     if (writer.queueCapacity() < ingest.maxEventsPerRequest()) {
       p.errors.add(Parser.invalid(Settings.WRITER_QUEUE_CAPACITY, Integer.toString(writer.queueCapacity()),
@@ -93,6 +105,33 @@ public record StorePulseConfig(
       throw new IllegalArgumentException(value);
     }
     return parsed;
+  }
+
+  /** The window engine's settings: the configured ones, the engine's defaults for the rest. */
+  private static EngineSettings engineSettings(Parser p) {
+    EngineSettings d = EngineSettings.defaults();
+    Duration shortWindow = p.duration(Settings.WINDOW_SHORT);
+    Duration longWindow = p.duration(Settings.WINDOW_LONG);
+    Duration hoppingSize = p.duration(Settings.WINDOW_HOPPING_SIZE);
+    Duration hoppingAdvance = p.duration(Settings.WINDOW_HOPPING_ADVANCE);
+    Duration sessionGap = p.duration(Settings.WINDOW_SESSION_GAP);
+    Duration outOfOrderness = p.duration(Settings.WINDOW_OUT_OF_ORDERNESS);
+    Duration allowedLateness = p.duration(Settings.WINDOW_ALLOWED_LATENESS);
+    boolean corrections = p.bool(Settings.WINDOW_CORRECTIONS);
+    Duration idleGrace = p.duration(Settings.WINDOW_IDLE_GRACE);
+    int smaWindows = p.integer(Settings.ANALYTICS_SMA_WINDOWS, 1, 1000);
+    double emaAlpha = p.decimal(Settings.ANALYTICS_EMA_ALPHA, 0, 1);
+    double anomalyK = p.decimal(Settings.ANALYTICS_ANOMALY_K, 0, 100);
+    int anomalyWarmUp = p.integer(Settings.ANALYTICS_ANOMALY_WARM_UP, 1, 100_000);
+    try {
+      return new EngineSettings(shortWindow, longWindow, hoppingSize, hoppingAdvance, sessionGap,
+          outOfOrderness, allowedLateness, corrections, d.correctionHorizon(), idleGrace, smaWindows,
+          emaAlpha, anomalyK, anomalyWarmUp, d.anomalyAlpha(), d.topK(), d.recommendationHalfLife(),
+          d.recommendationsPerSku());
+    } catch (IllegalArgumentException e) {
+      p.errors.add("window settings do not fit together: " + e.getMessage());
+      return d;
+    }
   }
 
   private static DatabaseUrl databaseUrl(String value) {
@@ -177,6 +216,20 @@ public record StorePulseConfig(
       }
       errors.add(invalid(setting, value, "a whole number from " + min + " to " + max));
       return Integer.parseInt(setting.defaultValue());
+    }
+
+    double decimal(Setting setting, double min, double max) {
+      String value = raw(setting);
+      try {
+        double parsed = Double.parseDouble(value);
+        if (parsed > min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below with the accepted range
+      }
+      errors.add(invalid(setting, value, "a number above " + min + " and at most " + max));
+      return Double.parseDouble(setting.defaultValue());
     }
 
     boolean bool(Setting setting) {

@@ -1,0 +1,16 @@
+package io.storepulse.pipeline;
+
+/** Event-bus addresses of the pipeline partitions. */
+public final class PipelineAddresses {
+
+  private PipelineAddresses() {
+  }
+
+  /** Where a partition answers {@link RecommendationQuery}s about its stores. */
+  public static String recommendations(int partition) {
+    return "storepulse.pipeline." + partition + ".recommendations";
+  }
+
+  /** Published with a {@link PartitionProgress} after each persisted flush. */
+  public static final String PROGRESS = "storepulse.pipeline.progress";
+}
