@@ -1,8 +1,11 @@
 package io.storepulse;
 
+import io.storepulse.config.DatabaseUrl;
 import io.storepulse.testing.Deadline;
 import io.storepulse.testing.EmbeddedPostmaster;
 import io.storepulse.testing.ForkedServer;
+import io.storepulse.testing.FreePort;
+import io.storepulse.testing.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -12,12 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +46,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -159,6 +165,97 @@ class ForkedServerTest {
     assertEquals(202, response.statusCode(), response.body());
   }
 
+  @Test
+  void invalidSettingsExitWithOneLineReason() {
+    Path data = temp.resolve("data");
+    ForkedServer server = track(ForkedServer.builder("invalid-settings", data)
+        .env("STOREPULSE_HTTP_PORT", "abc")
+        .env("STOREPULSE_WRITER_CONNECTIONS", "0")
+        .start());
+
+    assertEquals(2, server.awaitExit(Duration.ofSeconds(30)), server.describe());
+    List<String> errorLines = server.stderr().lines().toList();
+    assertEquals(1, errorLines.size(), "standard error: " + errorLines);
+    String reason = errorLines.get(0);
+    assertTrue(reason.startsWith("storepulse: invalid configuration: "), reason);
+    assertTrue(reason.contains("http.port") && reason.contains("'abc'"), reason);
+    assertTrue(reason.contains("writer.connections") && reason.contains("'0'"), reason);
+    assertFalse(Files.exists(data), "an invalid configuration created the data directory");
+  }
+
+  @Test
+  void unreachableDatabaseExitsAfterBoundedRetries() {
+    int nothingListens = FreePort.next();
+    ForkedServer server = track(ForkedServer.builder("unreachable-database", temp.resolve("data"))
+        .databaseUrl("postgresql://postgres@127.0.0.1:" + nothingListens + "/x")
+        .env("STOREPULSE_DB_CONNECT_ATTEMPTS", "2")
+        .start());
+
+    assertEquals(3, server.awaitExit(Duration.ofSeconds(15)), server.describe());
+    List<String> errorLines = server.stderr().lines().toList();
+    assertEquals(1, errorLines.size(), "standard error: " + errorLines);
+    String reason = errorLines.get(0);
+    assertTrue(reason.startsWith("storepulse: "), reason);
+    assertTrue(reason.contains("database") && reason.contains("127.0.0.1:" + nothingListens + "/x"), reason);
+    assertTrue(reason.contains("after 2 attempts"), reason);
+  }
+
+  @Test
+  void firstStartPrintsDemoKeysOnceAndRestartKeepsData() throws Exception {
+    Path data = temp.resolve("data");
+    ForkedServer first = started(ForkedServer.builder("first-start", data));
+    String firstOutput = first.stdout();
+    String adminToken = find(firstOutput, "generated admin token \\(shown once; kept in .*\\): (spa_\\S+)$", first);
+    String writeKey = find(firstOutput, "^  write key:  (spw_\\S+)$", first);
+    String readToken = find(firstOutput, "^  read token: (spr_\\S+)$", first);
+
+    Path tokenFile = data.resolve("admin-token");
+    assertEquals(adminToken, Files.readString(tokenFile).trim());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+    createStore(first, "made-with-the-printed-token", adminToken);
+    HttpResponse<String> stored = postEvents(first, writeKey, List.of("kept-1"));
+    assertEquals(202, stored.statusCode(), stored.body());
+    first.sigterm();
+    assertEquals(0, first.awaitExit(SHUTDOWN_TIMEOUT), first.describe());
+
+    ForkedServer second = started(ForkedServer.builder("second-start", data));
+    String secondOutput = second.stdout();
+    for (String secret : List.of(adminToken, writeKey, readToken, "generated admin token", "write key:", "read token:")) {
+      assertFalse(secondOutput.contains(secret), "the second start printed '" + secret + "'" + second.describe());
+    }
+    HttpResponse<String> again = postEvents(second, writeKey, List.of("kept-1", "kept-2"));
+    assertEquals(202, again.statusCode(), again.body());
+    assertEquals(1, new JsonObject(again.body()).getInteger("duplicates"), "kept-1 is forgotten: " + again.body());
+    assertEquals(1, new JsonObject(again.body()).getInteger("accepted"), again.body());
+    createStore(second, "made-after-the-restart", adminToken);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+  }
+
+  @Test
+  void configFileIsReadAndEnvironmentOverridesIt() throws Exception {
+    int filePort = FreePort.next();
+    int environmentPort = FreePort.next();
+    Path file = temp.resolve("storepulse.properties");
+    Files.writeString(file, "http.port=" + filePort + "\ningest.maxEventsPerRequest=5\n");
+    DatabaseUrl database = TestPostgres.newDatabase();
+
+    ForkedServer server = started(ForkedServer.builder("config-file", temp.resolve("data"))
+        .port(environmentPort)
+        .databaseUrl("postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
+            + "/" + database.database())
+        .adminToken(ADMIN_TOKEN)
+        .args("--config", file.toString()));
+
+    assertThrows(IOException.class, () -> HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + filePort + "/health/live")).build(),
+        HttpResponse.BodyHandlers.discarding()), "something answers on the port the environment overrode");
+    String writeKey = createStore(server, "limits");
+    HttpResponse<String> six = postEvents(server, writeKey, List.of("l-1", "l-2", "l-3", "l-4", "l-5", "l-6"));
+    assertEquals(413, six.statusCode(), six.body());
+    HttpResponse<String> five = postEvents(server, writeKey, List.of("l-1", "l-2", "l-3", "l-4", "l-5"));
+    assertEquals(202, five.statusCode(), five.body());
+  }
+
   private ForkedServer started(ForkedServer.Builder builder) {
     ForkedServer server = track(builder.start());
     server.awaitReady();
@@ -252,6 +349,12 @@ class ForkedServerTest {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  private static String find(String text, String regex, ForkedServer server) {
+    Matcher matcher = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
+    assertTrue(matcher.find(), "no line matching " + regex + server.describe());
+    return matcher.group(1);
   }
 
   /**
