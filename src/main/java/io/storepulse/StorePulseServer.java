@@ -17,6 +17,11 @@ import io.storepulse.health.HealthSampler;
 import io.storepulse.health.IngestStats;
 import io.storepulse.health.ServerState;
 import io.storepulse.http.HttpServerVerticle;
+import io.storepulse.pipeline.PartitionProgress;
+import io.storepulse.pipeline.PartitionVerticle;
+import io.storepulse.pipeline.RecommendationAnswer;
+import io.storepulse.pipeline.RecommendationQuery;
+import io.storepulse.pipeline.ResultQueries;
 import io.storepulse.store.AdminToken;
 import io.storepulse.store.KeyRegistry;
 import io.storepulse.store.StoreService;
@@ -41,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -62,6 +68,8 @@ public final class StorePulseServer {
   private String httpDeployment;
   private String writerDeployment;
   private String healthDeployment;
+  private String pipelineDeployment;
+  private Pool pipelinePool;
 
   private StorePulseServer(StorePulseConfig config) {
     this.config = config;
@@ -124,6 +132,9 @@ public final class StorePulseServer {
         .build();
     LocalCodec.register(vertx, AppendRequest.class);
     LocalCodec.register(vertx, AppendResult.class);
+    LocalCodec.register(vertx, RecommendationQuery.class);
+    LocalCodec.register(vertx, RecommendationAnswer.class);
+    LocalCodec.register(vertx, PartitionProgress.class);
 
     IngestStats stats = new IngestStats();
     stats.bindTo(registry);
@@ -133,13 +144,18 @@ public final class StorePulseServer {
     HealthSampler sampler = new HealthSampler(stats, state, version(), () -> poolUse(registry));
     AtomicReference<JsonObject> latestHealth = new AtomicReference<>();
     HttpServerVerticle.Services services = new HttpServerVerticle.Services(
-        config, keys, adminToken, stores, stats, state, sampler, latestHealth, registry);
+        config, keys, adminToken, stores, new ResultQueries(queryPool), stats, state, sampler, latestHealth, registry);
 
     Future<Void> started = stores.loadKeys()
         .compose(n -> ensureDemoStore(stores, out))
         .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth)))
         .compose(id -> {
           healthDeployment = id;
+          // before the writer: a partition takes the log's end at start as complete
+          return deployPipeline();
+        })
+        .compose(id -> {
+          pipelineDeployment = id;
           return vertx.deployVerticle(new EventLogWriterVerticle(databaseUrl, config.writer(), stats));
         })
         .compose(id -> {
@@ -158,6 +174,16 @@ public final class StorePulseServer {
     }
     state.phase(ServerState.Phase.READY);
     log.info("storepulse {} listening on http://{}:{}", version(), config.http().host(), config.http().port());
+  }
+
+  /** One verticle per partition, each on its own event loop where there are enough. */
+  private Future<String> deployPipeline() {
+    int partitions = config.pipeline().partitions();
+    pipelinePool = Pools.create(vertx, databaseUrl, "pipeline", partitions);
+    AtomicInteger next = new AtomicInteger();
+    return vertx.deployVerticle(
+        () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(), pipelinePool),
+        new DeploymentOptions().setInstances(partitions));
   }
 
   /** On first start, a store to try things with; its keys are shown once. */
@@ -188,7 +214,12 @@ public final class StorePulseServer {
             log.info("HTTP stopped; flushing the event log writer");
             return undeploy(writerDeployment);
           })
+          .eventually(() -> {
+            log.info("event log flushed; persisting the pipeline's results");
+            return undeploy(pipelineDeployment);
+          })
           .eventually(() -> undeploy(healthDeployment))
+          .eventually(() -> pipelinePool == null ? Future.succeededFuture() : pipelinePool.close())
           .eventually(() -> queryPool == null ? Future.succeededFuture() : queryPool.close());
       await(drained, config.shutdownTimeout().plusSeconds(10));
       // closed from here, not from a callback: its completion must not depend on the event loops it stops

@@ -5,6 +5,7 @@ import io.storepulse.config.StorePulseConfig;
 import io.storepulse.health.HealthSampler;
 import io.storepulse.health.IngestStats;
 import io.storepulse.health.ServerState;
+import io.storepulse.pipeline.ResultQueries;
 import io.storepulse.store.KeyRegistry;
 import io.storepulse.store.StoreService;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ public final class HttpServerVerticle extends VerticleBase {
       KeyRegistry keys,
       String adminToken,
       StoreService stores,
+      ResultQueries results,
       IngestStats stats,
       ServerState state,
       HealthSampler health,
@@ -52,6 +54,7 @@ public final class HttpServerVerticle extends VerticleBase {
         services.stats(), services.state());
     router.post("/v1/events").handler(ingest::handle);
     new AdminHandler(credentials, services.stores()).mount(router);
+    new QueryHandler(credentials, services.results(), config.engine(), config.pipeline().partitions()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
     router.route().failureHandler(Problems::handle);
     // what no route handles (unknown path, method not allowed) is answered as a problem too

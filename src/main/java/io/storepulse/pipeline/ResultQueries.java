@@ -1,0 +1,92 @@
+package io.storepulse.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Reads persisted results for the query API. */
+public final class ResultQueries {
+
+  private static final String WINDOWS = """
+      SELECT window_start, window_end, status, metrics FROM window_metrics
+      WHERE store_id = $1 AND window_kind = $2 AND window_start >= $3 AND window_start < $4
+      ORDER BY window_start
+      LIMIT $5""";
+
+  private static final String LATEST_WINDOW = """
+      SELECT window_start, window_end, status, metrics FROM window_metrics
+      WHERE store_id = $1 AND window_kind = $2
+      ORDER BY window_start DESC
+      LIMIT 1""";
+
+  private static final String ALERTS = """
+      SELECT id, kind, metric, observed, expected, score, window_start, window_end, message, raised_at
+      FROM alerts WHERE store_id = $1 AND id > $2
+      ORDER BY id
+      LIMIT $3""";
+
+  private final Pool pool;
+
+  public ResultQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Windows of one kind whose start is in [from, to), oldest first. */
+  public Future<JsonArray> windows(String storeId, String kind, Instant from, Instant to, int limit) {
+    return pool.preparedQuery(WINDOWS).execute(Tuple.of(storeId, kind, time(from), time(to), limit)).map(rows -> {
+      JsonArray windows = new JsonArray();
+      rows.forEach(row -> windows.add(window(row)));
+      return windows;
+    });
+  }
+
+  /** The newest window of a kind, or null when the store has none yet. */
+  public Future<JsonObject> latestWindow(String storeId, String kind) {
+    return pool.preparedQuery(LATEST_WINDOW).execute(Tuple.of(storeId, kind))
+        .map(rows -> rows.size() == 0 ? null : window(rows.iterator().next()));
+  }
+
+  /** Alerts with an id above {@code sinceId}, oldest first. */
+  public Future<JsonArray> alerts(String storeId, long sinceId, int limit) {
+    return pool.preparedQuery(ALERTS).execute(Tuple.of(storeId, sinceId, limit)).map(rows -> {
+      JsonArray alerts = new JsonArray();
+      for (Row row : rows) {
+        alerts.add(new JsonObject()
+            .put("id", row.getLong("id"))
+            .put("kind", row.getString("kind"))
+            .put("metric", row.getString("metric"))
+            .put("observed", row.getDouble("observed"))
+            .put("expected", row.getDouble("expected"))
+            .put("score", row.getDouble("score"))
+            .put("windowStart", instant(row, "window_start"))
+            .put("windowEnd", instant(row, "window_end"))
+            .put("message", row.getString("message"))
+            .put("raisedAt", instant(row, "raised_at")));
+      }
+      return alerts;
+    });
+  }
+
+  private static JsonObject window(Row row) {
+    return new JsonObject()
+        .put("start", instant(row, "window_start"))
+        .put("end", instant(row, "window_end"))
+        .put("status", row.getString("status"))
+        .put("metrics", (JsonObject) row.getJson("metrics"));
+  }
+
+  private static String instant(Row row, String column) {
+    return row.getOffsetDateTime(column).toInstant().toString();
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}
