@@ -15,6 +15,7 @@ import io.storepulse.eventlog.EventLogWriterVerticle;
 import io.storepulse.health.HealthMonitorVerticle;
 import io.storepulse.health.HealthSampler;
 import io.storepulse.health.IngestStats;
+import io.storepulse.health.PipelineStats;
 import io.storepulse.health.ServerState;
 import io.storepulse.http.HttpServerVerticle;
 import io.storepulse.pipeline.PartitionProgress;
@@ -94,11 +95,6 @@ public final class StorePulseServer {
   private void startAll(PrintStream out) throws StartupException {
     try {
       Files.createDirectories(config.dataDir());
-      AdminToken.Resolved token = AdminToken.resolve(config.adminToken(), config.dataDir());
-      adminToken = token.token();
-      if (token.generated()) {
-        out.println("storepulse: generated admin token (shown once; kept in " + token.file() + "): " + token.token());
-      }
     } catch (IOException e) {
       throw new StartupException("cannot use data directory " + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
     }
@@ -123,6 +119,17 @@ public final class StorePulseServer {
           + config.database().connectAttempts() + " attempts: " + rootMessage(e), e);
     }
 
+    // only once the database answers: a token generated on a failed start would be shown and lost
+    try {
+      AdminToken.Resolved token = AdminToken.resolve(config.adminToken(), config.dataDir());
+      adminToken = token.token();
+      if (token.generated()) {
+        out.println("storepulse: generated admin token (shown once; kept in " + token.file() + "): " + token.token());
+      }
+    } catch (IOException e) {
+      throw new StartupException("cannot keep the admin token in " + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     vertx = Vertx.builder()
         .with(new VertxOptions()
@@ -141,14 +148,15 @@ public final class StorePulseServer {
     queryPool = Pools.create(vertx, databaseUrl, "queries", config.database().poolSize());
     KeyRegistry keys = new KeyRegistry();
     StoreService stores = new StoreService(queryPool, keys);
-    HealthSampler sampler = new HealthSampler(stats, state, version(), () -> poolUse(registry));
+    PipelineStats pipelineStats = new PipelineStats();
+    HealthSampler sampler = new HealthSampler(stats, pipelineStats, state, version(), () -> poolUse(registry));
     AtomicReference<JsonObject> latestHealth = new AtomicReference<>();
     HttpServerVerticle.Services services = new HttpServerVerticle.Services(
         config, keys, adminToken, stores, new ResultQueries(queryPool), stats, state, sampler, latestHealth, registry);
 
     Future<Void> started = stores.loadKeys()
         .compose(n -> ensureDemoStore(stores, out))
-        .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth)))
+        .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth, pipelineStats)))
         .compose(id -> {
           healthDeployment = id;
           // before the writer: a partition takes the log's end at start as complete

@@ -57,7 +57,7 @@ public record StorePulseConfig(
     int cores = Runtime.getRuntime().availableProcessors();
     HttpSettings http = new HttpSettings(
         p.string(Settings.HTTP_HOST),
-        p.integer(Settings.HTTP_PORT, 0, 65535),
+        p.integer(Settings.HTTP_PORT, 1, 65535),
         p.optional(Settings.EVENT_LOOPS, StorePulseConfig::atLeastOne, "a whole number of at least 1").orElse(2 * cores));
     DatabaseSettings database = new DatabaseSettings(
         p.optional(Settings.DB_URL, StorePulseConfig::databaseUrl, "a postgresql://user:pass@host:port/db URL"),

@@ -1,5 +1,7 @@
 package io.storepulse.health;
 
+import io.storepulse.pipeline.PartitionProgress;
+import io.storepulse.pipeline.PipelineAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +23,13 @@ public final class HealthMonitorVerticle extends VerticleBase {
   private final ServerState state;
   private final HealthSampler sampler;
   private final AtomicReference<JsonObject> latest;
+  private final PipelineStats pipeline;
   private long timer;
 
-  public HealthMonitorVerticle(Pool pool, ServerState state, HealthSampler sampler, AtomicReference<JsonObject> latest) {
+  public HealthMonitorVerticle(Pool pool, ServerState state, HealthSampler sampler, AtomicReference<JsonObject> latest,
+      PipelineStats pipeline) {
     this.pool = pool;
+    this.pipeline = pipeline;
     this.state = state;
     this.sampler = sampler;
     this.latest = latest;
@@ -32,6 +37,10 @@ public final class HealthMonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    vertx.eventBus().<PartitionProgress>localConsumer(PipelineAddresses.PROGRESS, message -> {
+      PartitionProgress p = message.body();
+      pipeline.record(p.partition(), new PipelineStats.Progress(p.position(), p.watermark(), p.lateCount(), p.persistedAt()));
+    });
     return checkDatabase().onComplete(v -> {
       publish();
       timer = vertx.setPeriodic(PERIOD.toMillis(), id -> checkDatabase().onComplete(done -> publish()));

@@ -2,6 +2,8 @@ package io.storepulse.health;
 
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,14 +22,17 @@ public final class HealthSampler {
   private final ServerState state;
   private final String version;
   private final Supplier<Map<String, Object>> poolUse;
+  private final PipelineStats pipeline;
   private final ArrayDeque<Histogram> recentLatencies = new ArrayDeque<>();
   private long lastSampleNanos;
   private long lastAccepted;
   private long lastDuplicates;
   private long lastRejected;
 
-  public HealthSampler(IngestStats stats, ServerState state, String version, Supplier<Map<String, Object>> poolUse) {
+  public HealthSampler(IngestStats stats, PipelineStats pipeline, ServerState state, String version,
+      Supplier<Map<String, Object>> poolUse) {
     this.stats = stats;
+    this.pipeline = pipeline;
     this.state = state;
     this.version = version;
     this.poolUse = poolUse;
@@ -82,6 +87,38 @@ public final class HealthSampler {
     report.put("database", database);
     report.put("ingest", ingest);
     report.put("writer", writer);
+    report.put("pipeline", pipelineReport(Instant.now()));
+    return report;
+  }
+
+  /**
+   * Per partition: how far behind the log it is (in positions, which also count other
+   * partitions' events, so an upper bound), how far its watermark trails the wall clock, and how
+   * old its checkpoint is.
+   */
+  private Map<String, Object> pipelineReport(Instant now) {
+    long logEnd = stats.committedPosition();
+    long lateEvents = 0;
+    long maxCheckpointAgeMillis = 0;
+    Map<String, Object> partitions = new LinkedHashMap<>();
+    for (Map.Entry<Integer, PipelineStats.Progress> entry : new java.util.TreeMap<>(pipeline.partitions()).entrySet()) {
+      PipelineStats.Progress progress = entry.getValue();
+      long checkpointAge = Duration.between(progress.persistedAt(), now).toMillis();
+      maxCheckpointAgeMillis = Math.max(maxCheckpointAgeMillis, checkpointAge);
+      lateEvents += progress.lateCount();
+      Map<String, Object> partition = new LinkedHashMap<>();
+      partition.put("position", progress.position());
+      partition.put("positionsBehind", Math.max(0, logEnd - progress.position()));
+      partition.put("watermark", progress.watermark() == null ? null : progress.watermark().toString());
+      partition.put("watermarkLagSeconds", progress.watermark() == null
+          ? null : round(Duration.between(progress.watermark(), now).toMillis() / 1000.0));
+      partition.put("checkpointAgeSeconds", round(checkpointAge / 1000.0));
+      partitions.put(Integer.toString(entry.getKey()), partition);
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("lateEvents", lateEvents);
+    report.put("maxCheckpointAgeSeconds", round(maxCheckpointAgeMillis / 1000.0));
+    report.put("partitions", partitions);
     return report;
   }
 
