@@ -56,6 +56,7 @@ public final class CommerceEventDecoder {
     String orderId = null;
     List<LineItem> items = null;
     BigDecimal total = null;
+    BigDecimal amount = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
@@ -74,8 +75,12 @@ public final class CommerceEventDecoder {
         case "orderId" -> orderId = text(parser);
         case "items" -> items = items(parser);
         case "total" -> total = decimal(parser);
+        case "amount" -> amount = decimal(parser);
         default -> parser.skipChildren();
       }
+    }
+    if (type == EventType.ORDER_REFUNDED && amount != null) {
+      total = amount; // the catalog's refunded amount; CommerceEvent keeps a refund's money in total
     }
     if (storeId == null || id == null || type == null || time == null) {
       throw new IOException("storeId, id, type and time are required");
@@ -94,7 +99,7 @@ public final class CommerceEventDecoder {
     List<LineItem> items = new ArrayList<>();
     while (parser.nextToken() == JsonToken.START_OBJECT) {
       String sku = null;
-      int quantity = 0;
+      int quantity = 1; // the catalog: 1 when absent
       BigDecimal price = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();

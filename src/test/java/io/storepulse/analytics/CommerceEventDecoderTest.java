@@ -44,6 +44,28 @@ class CommerceEventDecoderTest {
   }
 
   @Test
+  void orderLineWithoutQuantityIsOneUnitAsTheCatalogSays() {
+    CommerceEvent event = decoder.decode(3, """
+        {"id":"o-3","type":"order_completed","time":"2025-03-01T10:00:00Z","storeId":"s1","currency":"EUR",
+         "orderId":"A-9","items":[{"sku":"tea","price":"2.50"},{"sku":"mug","quantity":2,"price":"1.00"}]}
+        """);
+
+    assertEquals(List.of(new LineItem("tea", 1, new BigDecimal("2.50")), new LineItem("mug", 2, new BigDecimal("1.00"))),
+        event.items());
+    assertEquals(new BigDecimal("4.50"), event.amount());
+  }
+
+  @Test
+  void refundCarriesTheRefundedAmountOfTheCatalog() {
+    CommerceEvent event = decoder.decode(4, """
+        {"id":"r-1","type":"order_refunded","time":"2025-03-01T10:00:00Z","storeId":"s1","orderId":"A-9",
+         "amount":"12.30","currency":"USD"}
+        """);
+
+    assertEquals(new BigDecimal("12.30"), event.amount());
+  }
+
+  @Test
   void productEventDecodesAndFreeFormPropertiesAreSkipped() {
     CommerceEvent event = decoder.decode(7, """
         {"id":"p-1","type":"product_viewed","time":"2025-03-01T11:00:00+01:00","storeId":"s1","visitorId":"v9",
