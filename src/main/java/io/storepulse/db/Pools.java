@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class Pools {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
-  private static final int ACQUIRE_TIMEOUT_MILLIS = 2000;
+  private static final int ACQUIRE_TIMEOUT_MILLIS = 5000;
 
   private Pools() {
   }

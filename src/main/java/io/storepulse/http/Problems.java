@@ -70,8 +70,9 @@ public final class Problems {
       return send(response, body, null);
     }
     if (failure instanceof ServerFault fault) {
-      if (fault.getCause() != null) {
-        log.warn("{}: {} ({})", context, fault.getMessage(), fault.getCause().toString());
+      // the component that failed (writer, database) logs once; a line per refused request would flood
+      if (fault.getCause() != null && log.isDebugEnabled()) {
+        log.debug("{}: {} ({})", context, fault.getMessage(), fault.getCause().toString());
       }
       JsonObject body = problem(fault.status(), fault.type(),
           fault.status() == 429 ? "Too many requests" : "Service unavailable", fault.getMessage());
