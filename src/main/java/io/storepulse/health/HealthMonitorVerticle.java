@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HealthMonitorVerticle extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(HealthMonitorVerticle.class);
   private static final Duration PERIOD = Duration.ofSeconds(1);
   private static final Duration PING_TIMEOUT = Duration.ofMillis(900);
 
@@ -57,6 +60,13 @@ public final class HealthMonitorVerticle extends VerticleBase {
     return pool.query("SELECT 1").execute()
         .timeout(PING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .transform(ar -> {
+          if (ar.succeeded() != state.databaseUp()) {
+            if (ar.succeeded()) {
+              log.info("database answers again");
+            } else {
+              log.warn("database does not answer: {}", ar.cause().toString());
+            }
+          }
           state.database(ar.succeeded(), ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
           return Future.<Void>succeededFuture();
         });
