@@ -28,6 +28,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
   private final AtomicReference<JsonObject> latest;
   private final PipelineStats pipeline;
   private long timer;
+  private boolean checkedBefore;
 
   public HealthMonitorVerticle(Pool pool, ServerState state, HealthSampler sampler, AtomicReference<JsonObject> latest,
       PipelineStats pipeline) {
@@ -60,13 +61,14 @@ public final class HealthMonitorVerticle extends VerticleBase {
     return pool.query("SELECT 1").execute()
         .timeout(PING_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .transform(ar -> {
-          if (ar.succeeded() != state.databaseUp()) {
+          if (checkedBefore && ar.succeeded() != state.databaseUp()) {
             if (ar.succeeded()) {
               log.info("database answers again");
             } else {
               log.warn("database does not answer: {}", ar.cause().toString());
             }
           }
+          checkedBefore = true;
           state.database(ar.succeeded(), ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()));
           return Future.<Void>succeededFuture();
         });
