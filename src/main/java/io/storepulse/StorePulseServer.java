@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import org.flywaydb.core.api.FlywayException;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -119,7 +121,7 @@ public final class StorePulseServer {
     vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(config.http().eventLoops())
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(metricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     LocalCodec.register(vertx, AppendRequest.class);
@@ -158,6 +160,18 @@ public final class StorePulseServer {
     }
     state.phase(ServerState.Phase.READY);
     log.info("storepulse {} listening on http://{}:{}", version(), config.http().host(), config.http().port());
+  }
+
+  /**
+   * Vert.x metrics kept to those an operator reads: HTTP requests by method and status, and the
+   * connection pools (which {@code /health} reports too). Socket byte counts and per-message
+   * event-bus meters are left out: each costs meter lookups on every read, write and message of
+   * the ingest path, and the writer's queue and batches are measured by our own gauges.
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.EVENT_BUS.toCategory()));
   }
 
   /** On first start, a store to try things with; its keys are shown once. */
