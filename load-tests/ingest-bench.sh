@@ -7,7 +7,7 @@
 # From the repository root, after `./mvnw -q package -DskipTests`:
 #   load-tests/ingest-bench.sh
 # Environment:
-#   DURATION           seconds of each measured wrk run (20); each is preceded by a WARMUP (5) run
+#   DURATION           seconds of each measured wrk run (20); each is preceded by a WARMUP (20) run, long enough for the JIT to settle
 #   CONNECTIONS        wrk connections for single events (64); BATCH_CONNECTIONS for batches (16)
 #   PORTS              "postgres ceiling storepulse" ports on 127.0.0.1 ("15432 18080 18081")
 #   SERVERS            which servers wrk runs against ("ceiling storepulse")
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 PORTS=${PORTS:-"15432 18080 18081"}

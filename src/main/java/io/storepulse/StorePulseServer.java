@@ -32,6 +32,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import org.flywaydb.core.api.FlywayException;
@@ -46,6 +47,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,7 +136,7 @@ public final class StorePulseServer {
     vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(config.http().eventLoops())
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(metricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     LocalCodec.register(vertx, AppendRequest.class);
@@ -192,6 +194,18 @@ public final class StorePulseServer {
     return vertx.deployVerticle(
         () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(), pipelinePool),
         new DeploymentOptions().setInstances(partitions));
+  }
+
+  /**
+   * Vert.x metrics kept to those an operator reads: HTTP requests by method and status, and the
+   * connection pools (which {@code /health} reports too). Socket byte counts and per-message
+   * event-bus meters are left out: each costs meter lookups on every read, write and message of
+   * the ingest path, and the writer's queue and batches are measured by our own gauges.
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.EVENT_BUS.toCategory()));
   }
 
   /** On first start, a store to try things with; its keys are shown once. */

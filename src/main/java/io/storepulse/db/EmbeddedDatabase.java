@@ -60,6 +60,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setServerConfig("fsync", onOff)
         .setServerConfig("synchronous_commit", onOff)
         .setServerConfig("full_page_writes", onOff)
+        // at ingest rates a 1 GB WAL budget forces a checkpoint every few million events, and the
+        // full-page images after each one multiply the WAL written and flushed per commit
+        .setServerConfig("max_wal_size", "4GB")
+        .setServerConfig("checkpoint_timeout", "15min")
         .setServerConfig("max_connections", "100")
         .setServerConfig("listen_addresses", "127.0.0.1");
     if (port > 0) {

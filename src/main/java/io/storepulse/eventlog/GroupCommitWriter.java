@@ -47,7 +47,7 @@ public final class GroupCommitWriter {
   // One statement for any batch size: the rows travel as arrays and are unnested server-side.
   private static final String INSERT_BATCH = """
       INSERT INTO events (position, store_id, slot, event_id, type, event_time, received_at, payload)
-      SELECT p, s, sl, e, t, et, now(), pl::jsonb
+      SELECT p, s, sl, e, t, et, now(), pl::json
       FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
         AS batch (p, s, sl, e, t, et, pl)
       ON CONFLICT (store_id, event_id) DO NOTHING

@@ -135,7 +135,7 @@ class IngestFormsTest {
     assertEquals(STORE, payloadText("money-2", "payload->>'storeId'"));
     assertEquals("0.10", payloadText("money-2", "payload->>'price'"));
     assertEquals("0.10", payloadText("money-2", "payload->'properties'->>'discount'"));
-    assertEquals("[\"a\", \"b\"]", payloadText("money-2", "payload->'properties'->>'tags'"));
+    assertEquals("[\"a\",\"b\"]", payloadText("money-2", "payload->'properties'->>'tags'"));
   }
 
   @Test

@@ -47,6 +47,9 @@ public final class BenchPostgres {
     for (String setting : DURABLE_SETTINGS) {
       builder.setServerConfig(setting, "on");
     }
+    // as storepulse's EmbeddedDatabase, so the raw insert and storepulse checkpoint alike
+    builder.setServerConfig("max_wal_size", "4GB");
+    builder.setServerConfig("checkpoint_timeout", "15min");
 
     EmbeddedPostgres postgres;
     try {

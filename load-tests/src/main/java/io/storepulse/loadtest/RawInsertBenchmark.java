@@ -51,13 +51,13 @@ public final class RawInsertBenchmark {
         type text NOT NULL,
         event_time timestamptz NOT NULL,
         received_at timestamptz NOT NULL,
-        payload jsonb NOT NULL,
+        payload json NOT NULL,
         UNIQUE (store_id, event_id)
       )""";
 
   private static final String INSERT_HEAD =
       "INSERT INTO bench_events (position, store_id, slot, event_id, type, event_time, received_at, payload) VALUES ";
-  private static final String ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))";
+  private static final String ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, CAST(? AS json))";
   private static final int COLUMNS = 8;
   /** The extended protocol counts bind parameters in an unsigned 16-bit field. */
   private static final int MAX_BATCH = 65_535 / COLUMNS;
