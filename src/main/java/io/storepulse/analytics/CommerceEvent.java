@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param time the event time
  * @param quantity units for product events, 0 when absent
  * @param items order lines, never {@code null}
+ * @param restock for {@code order_cancelled} and {@code order_refunded}: whether the goods go back
+ *     into stock, for every line that does not say otherwise; {@code null} when absent
+ * @param set for {@code inventory_adjusted}: the new stock level, {@code null} when absent
+ * @param delta for {@code inventory_adjusted}: the change to the stock level, {@code null} when absent
  */
 public record CommerceEvent(
     long position,
@@ -33,7 +37,10 @@ public record CommerceEvent(
     String currency,
     String orderId,
     List<LineItem> items,
-    BigDecimal total) {
+    BigDecimal total,
+    Boolean restock,
+    Integer set,
+    Integer delta) {
 
   public CommerceEvent {
     Objects.requireNonNull(storeId, "storeId");
@@ -41,6 +48,14 @@ public record CommerceEvent(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(time, "time");
     items = items == null ? List.of() : List.copyOf(items);
+  }
+
+  /** An event without inventory fields, which is what the windows look at. */
+  public CommerceEvent(long position, String storeId, String id, EventType type, Instant time, String visitorId,
+      String userId, String sessionId, String sku, int quantity, BigDecimal price, String currency, String orderId,
+      List<LineItem> items, BigDecimal total) {
+    this(position, storeId, id, type, time, visitorId, userId, sessionId, sku, quantity, price, currency, orderId,
+        items, total, null, null, null);
   }
 
   /**

@@ -57,6 +57,9 @@ public final class CommerceEventDecoder {
     List<LineItem> items = null;
     BigDecimal total = null;
     BigDecimal amount = null;
+    Boolean restock = null;
+    Integer set = null;
+    Integer delta = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
@@ -76,6 +79,9 @@ public final class CommerceEventDecoder {
         case "items" -> items = items(parser);
         case "total" -> total = decimal(parser);
         case "amount" -> amount = decimal(parser);
+        case "restock" -> restock = bool(parser);
+        case "set" -> set = optionalInteger(parser);
+        case "delta" -> delta = optionalInteger(parser);
         default -> parser.skipChildren();
       }
     }
@@ -86,7 +92,7 @@ public final class CommerceEventDecoder {
       throw new IOException("storeId, id, type and time are required");
     }
     return new CommerceEvent(position, storeId, id, type, time, visitorId, userId, sessionId, sku,
-        quantity, price, currency, orderId, items, total);
+        quantity, price, currency, orderId, items, total, restock, set, delta);
   }
 
   private static List<LineItem> items(JsonParser parser) throws IOException {
@@ -101,6 +107,7 @@ public final class CommerceEventDecoder {
       String sku = null;
       int quantity = 1; // the catalog: 1 when absent
       BigDecimal price = null;
+      Boolean restock = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String field = parser.currentName();
         parser.nextToken();
@@ -108,13 +115,14 @@ public final class CommerceEventDecoder {
           case "sku" -> sku = text(parser);
           case "quantity" -> quantity = integer(parser);
           case "price" -> price = decimal(parser);
+          case "restock" -> restock = bool(parser);
           default -> parser.skipChildren();
         }
       }
       if (sku == null) {
         throw new IOException("an item has no sku");
       }
-      items.add(new LineItem(sku, quantity, price));
+      items.add(new LineItem(sku, quantity, price, restock));
     }
     return items;
   }
@@ -137,6 +145,19 @@ public final class CommerceEventDecoder {
       case VALUE_NULL -> 0;
       case VALUE_STRING -> Integer.parseInt(parser.getText().trim());
       default -> parser.getIntValue();
+    };
+  }
+
+  private static Integer optionalInteger(JsonParser parser) throws IOException {
+    return parser.currentToken() == JsonToken.VALUE_NULL ? null : integer(parser);
+  }
+
+  private static Boolean bool(JsonParser parser) throws IOException {
+    return switch (parser.currentToken()) {
+      case VALUE_NULL -> null;
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      default -> throw new IOException("expected a boolean, got " + parser.currentToken());
     };
   }
 

@@ -14,7 +14,7 @@ public final class SnapshotInput {
   private final DataInputStream in;
   private final List<String> strings = new ArrayList<>();
 
-  SnapshotInput(byte[] snapshot) {
+  public SnapshotInput(byte[] snapshot) {
     this.in = new DataInputStream(new ByteArrayInputStream(snapshot));
   }
 
@@ -89,7 +89,7 @@ public final class SnapshotInput {
   }
 
   /** Fails unless every byte was read: a snapshot with trailing data is not the one we wrote. */
-  void expectEnd() throws IOException {
+  public void expectEnd() throws IOException {
     if (in.read() != -1) {
       throw new IOException("trailing bytes after the snapshot");
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The engine's snapshot encoding, for {@link WindowAggregate} implementations: big-endian fixed
  * fields, variable-length integers for counters, and a string dictionary so that a store or SKU
- * id repeated across windows is written once and then referenced by its index.
+ * id repeated across windows is written once and then referenced by its index. Shared with the
+ * inventory book, whose snapshots use the same encoding.
  */
 public final class SnapshotOutput {
 
@@ -18,7 +19,8 @@ public final class SnapshotOutput {
   private final DataOutputStream out = new DataOutputStream(bytes);
   private final Map<String, Integer> strings = new HashMap<>();
 
-  byte[] toByteArray() throws IOException {
+  /** The bytes written so far. */
+  public byte[] toByteArray() throws IOException {
     out.flush();
     return bytes.toByteArray();
   }
