@@ -188,6 +188,10 @@ public final class StorePulseServer {
 
   /** One verticle per partition, each on its own event loop where there are enough. */
   private Future<String> deployPipeline() {
+    if (!config.pipeline().enabled()) {
+      log.info("analytics pipeline disabled (pipeline.enabled=false): this node only ingests");
+      return Future.succeededFuture();
+    }
     int partitions = config.pipeline().partitions();
     pipelinePool = Pools.create(vertx, databaseUrl, "pipeline", partitions);
     AtomicInteger next = new AtomicInteger();

@@ -23,6 +23,7 @@ public final class Settings {
   public static final Setting WRITER_QUEUE_CAPACITY = new Setting("writer.queueCapacity", "20000", "events waiting for the log writer; beyond it, ingest answers 503 with Retry-After");
   public static final Setting WRITER_MAX_BATCH_EVENTS = new Setting("writer.maxBatchEvents", "4000", "events in one group commit");
   public static final Setting WRITER_CONNECTIONS = new Setting("writer.connections", "2", "group commits in flight at once, each on its own connection");
+  public static final Setting PIPELINE_ENABLED = new Setting("pipeline.enabled", "true", "run the analytics pipeline on this node; false makes an ingest-only node");
   public static final Setting PIPELINE_PARTITIONS = new Setting("pipeline.partitions", "4", "pipeline partitions; a store belongs to one, each is applied in log order by one verticle");
   public static final Setting PIPELINE_FLUSH_INTERVAL = new Setting("pipeline.flushInterval", "1s", "how often a partition persists its changed results with its checkpoint");
   public static final Setting PIPELINE_READ_BATCH = new Setting("pipeline.readBatch", "2000", "log rows a partition reads at a time");
@@ -46,7 +47,7 @@ public final class Settings {
       DB_EMBEDDED_DURABLE, ADMIN_TOKEN, INGEST_MAX_EVENT_BYTES, INGEST_MAX_REQUEST_BYTES,
       INGEST_MAX_EVENTS_PER_REQUEST, INGEST_MAX_EVENT_AGE, INGEST_MAX_FUTURE_SKEW,
       INGEST_ACK_TIMEOUT, WRITER_QUEUE_CAPACITY, WRITER_MAX_BATCH_EVENTS, WRITER_CONNECTIONS,
-      PIPELINE_PARTITIONS, PIPELINE_FLUSH_INTERVAL, PIPELINE_READ_BATCH, WINDOW_SHORT, WINDOW_LONG,
+      PIPELINE_ENABLED, PIPELINE_PARTITIONS, PIPELINE_FLUSH_INTERVAL, PIPELINE_READ_BATCH, WINDOW_SHORT, WINDOW_LONG,
       WINDOW_HOPPING_SIZE, WINDOW_HOPPING_ADVANCE, WINDOW_SESSION_GAP, WINDOW_OUT_OF_ORDERNESS,
       WINDOW_ALLOWED_LATENESS, WINDOW_CORRECTIONS, WINDOW_IDLE_GRACE, ANALYTICS_SMA_WINDOWS,
       ANALYTICS_EMA_ALPHA, ANALYTICS_ANOMALY_K, ANALYTICS_ANOMALY_WARM_UP, SHUTDOWN_TIMEOUT);

@@ -31,7 +31,7 @@ public record StorePulseConfig(
     Duration shutdownTimeout) {
 
   /** The analytics pipeline's partitions and how they persist. */
-  public record PipelineSettings(int partitions, Duration flushInterval, int readBatch) {
+  public record PipelineSettings(boolean enabled, int partitions, Duration flushInterval, int readBatch) {
   }
 
   /** Where and how the HTTP server listens. */
@@ -83,6 +83,7 @@ public record StorePulseConfig(
         p.duration(Settings.INGEST_ACK_TIMEOUT),
         writer,
         new PipelineSettings(
+            p.bool(Settings.PIPELINE_ENABLED),
             p.integer(Settings.PIPELINE_PARTITIONS, 1, 256),
             p.duration(Settings.PIPELINE_FLUSH_INTERVAL),
             p.integer(Settings.PIPELINE_READ_BATCH, 1, 100_000)),
