@@ -23,20 +23,15 @@ BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 PORTS=${PORTS:-"15432 18080 18081"}
 SERVERS=${SERVERS:-"ceiling storepulse"}
 
+# shellcheck source=load-tests/bench-lib.sh
+source load-tests/bench-lib.sh
+
 WRK_THREADS=2
 STORE_ID=bench
-LOAD_JAR=load-tests/target/storepulse-load-tests.jar
-STOREPULSE_JAR=target/storepulse.jar
 SINGLE_RATIO_TARGET=0.5
 SINGLE_P99_TARGET_MS=20
 BATCH_RATIO_TARGET=0.6
-# every step that waits has a bound, so a hung server cannot hold the run
-READY_SECONDS=60
-STOP_SECONDS=30
 RAW_INSERT_SECONDS=60
-
-log() { echo "==> $*" >&2; }
-fail() { echo "ingest-bench: $*" >&2; exit 1; }
 
 read -r PG_PORT CEILING_PORT STOREPULSE_PORT <<<"$PORTS"
 for value in "$DURATION" "$WARMUP" "$CONNECTIONS" "$BATCH_CONNECTIONS" "$PG_PORT" "$CEILING_PORT" "$STOREPULSE_PORT"; do
@@ -55,120 +50,14 @@ done
 if runs storepulse && [[ ! -f $STOREPULSE_JAR ]]; then
   fail "$STOREPULSE_JAR is missing: run ./mvnw -q package -DskipTests first, or SERVERS=ceiling"
 fi
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for port in "$PG_PORT" "$CEILING_PORT" "$STOREPULSE_PORT"; do
   ! port_in_use "$port" || fail "port $port on 127.0.0.1 is in use; choose others with PORTS"
 done
 
-# --- process bookkeeping: everything started here is stopped on exit, Ctrl-C or failure -------
-
-WORK=$(mktemp -d -t storepulse-bench.XXXXXX)
-PIDS=()
-PG_POSTMASTER=""
-PG_DATA=""
-
-forget() {
-  local kept=() pid
-  for pid in "${PIDS[@]}"; do
-    [[ $pid == "$1" ]] || kept+=("$pid")
-  done
-  PIDS=("${kept[@]+"${kept[@]}"}")
-}
-
-# stop PID [GRACE]: SIGTERM, then SIGKILL if it is still there after GRACE seconds
-stop() {
-  local pid=$1 grace=${2:-$STOP_SECONDS}
-  local deadline=$((SECONDS + grace))
-  if kill -TERM "$pid" 2>/dev/null; then
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid did not stop within ${grace}s, killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
-  wait "$pid" 2>/dev/null || true
-  forget "$pid"
-}
-
-# BenchPostgres stops its server from a shutdown hook; this covers a JVM that was killed first
-stop_postmaster() {
-  [[ -n $PG_POSTMASTER ]] || return 0
-  local deadline=$((SECONDS + STOP_SECONDS))
-  while kill -0 "$PG_POSTMASTER" 2>/dev/null && ((SECONDS < deadline)); do
-    # SIGINT is PostgreSQL's fast shutdown
-    kill -INT "$PG_POSTMASTER" 2>/dev/null || true
-    sleep 0.5
-  done
-  kill -KILL "$PG_POSTMASTER" 2>/dev/null || true
-  if [[ $PG_DATA == */storepulse-bench-pg-* && -d $PG_DATA ]]; then
-    rm -rf "$PG_DATA"
-  fi
-}
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  local i
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    stop "${PIDS[i]}"
-  done
-  stop_postmaster
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# bounded SECONDS COMMAND...: COMMAND with a hard time limit, waited for in the background so that
-# a signal to this script interrupts the wait and cleanup stops it
-bounded() {
-  local limit=$1
-  shift
-  timeout -k 5 "$limit" "$@" &
-  local pid=$!
-  PIDS+=("$pid")
-  local status=0
-  wait "$pid" || status=$?
-  forget "$pid"
-  return "$status"
-}
-
-# wait_for_line FILE PATTERN PID SECONDS: until FILE has a line matching PATTERN; fails if PID dies
-wait_for_line() {
-  local file=$1 pattern=$2 pid=$3 deadline=$((SECONDS + $4))
-  until grep -q "$pattern" "$file" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$file" "${file%.out}.err" >&2 2>/dev/null; fail "pid $pid exited before '$pattern'"; }
-    ((SECONDS < deadline)) || fail "no '$pattern' in $file after $4 s"
-    sleep 0.2
-  done
-}
-
 # --- measurements ---------------------------------------------------------------------------
-
-CLK_TCK=$(getconf CLK_TCK)
-
-# CPU ticks (user + system) of a process and of its children it has reaped
-cpu_ticks() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-  # fields after "(comm) ": utime, stime, cutime, cstime are the 12th to 15th
-  awk '{ print $12 + $13 + $14 + $15 }' <<<"${stat##*) }"
-}
-
-# CPU ticks of PostgreSQL: the postmaster, the backends it reaped, the backends still running
-postgres_ticks() {
-  local total child
-  total=$(cpu_ticks "$PG_POSTMASTER")
-  for child in $(pgrep -P "$PG_POSTMASTER"); do
-    total=$((total + $(cpu_ticks "$child")))
-  done
-  echo "$total"
-}
 
 # field FILE KEY: the value of KEY=... on the RESULT line of FILE
 field() { sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1"; }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 # cores NAME SERVER_TICKS POSTGRES_TICKS: "server postgres client" CPU cores used during run NAME;
 # SERVER_TICKS "-" when there is no server
@@ -213,17 +102,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "building $LOAD_JAR"
 ./mvnw -q -f load-tests/pom.xml package
 
-log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-java -cp "$LOAD_JAR" io.storepulse.loadtest.BenchPostgres --port "$PG_PORT" \
-  >"$WORK/postgres.out" 2>"$WORK/postgres.err" &
-PG_JAVA=$!
-PIDS+=("$PG_JAVA")
-wait_for_line "$WORK/postgres.out" '^postmaster pid=' "$PG_JAVA" "$READY_SECONDS"
-PG_POSTMASTER=$(sed -n 's/^postmaster pid=\([0-9]*\) .*/\1/p' "$WORK/postgres.out")
-PG_DATA=$(sed -n 's/^postmaster pid=[0-9]* data=//p' "$WORK/postgres.out")
-wait_for_line "$WORK/postgres.out" '^postgresql://' "$PG_JAVA" "$READY_SECONDS"
-PG_URL=$(grep '^postgresql://' "$WORK/postgres.out")
-PG_SETTINGS=$(sed -n 's/^settings //p' "$WORK/postgres.out")
+start_postgres "$PG_PORT"
 
 log "raw insert into the same PostgreSQL"
 postgres_before=$(postgres_ticks)
@@ -245,26 +124,8 @@ if runs ceiling; then
 fi
 
 if runs storepulse; then
-  log "starting storepulse on 127.0.0.1:$STOREPULSE_PORT"
-  ADMIN_TOKEN=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-  mkdir "$WORK/storepulse-data"
-  env STOREPULSE_HTTP_PORT="$STOREPULSE_PORT" STOREPULSE_DATA_DIR="$WORK/storepulse-data" \
-    STOREPULSE_DB_URL="$PG_URL" STOREPULSE_ADMIN_TOKEN="$ADMIN_TOKEN" \
-    java -jar "$STOREPULSE_JAR" >"$WORK/storepulse.out" 2>"$WORK/storepulse.err" &
-  STOREPULSE_PID=$!
-  PIDS+=("$STOREPULSE_PID")
-  deadline=$((SECONDS + READY_SECONDS))
-  until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$STOREPULSE_PORT/health/ready") == 200 ]]; do
-    kill -0 "$STOREPULSE_PID" 2>/dev/null || { tail -n 30 "$WORK"/storepulse.{out,err} >&2; fail "storepulse exited while starting"; }
-    ((SECONDS < deadline)) || { tail -n 30 "$WORK"/storepulse.{out,err} >&2; fail "storepulse not ready after ${READY_SECONDS}s"; }
-    sleep 0.5
-  done
-
-  status=$(curl -s -o "$WORK/store.json" -w '%{http_code}' --max-time 10 -X POST \
-    -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"$STORE_ID\",\"name\":\"Bench\"}" "http://127.0.0.1:$STOREPULSE_PORT/v1/admin/stores")
-  WRITE_KEY=$(jq -r '.writeKey.key // empty' "$WORK/store.json" 2>/dev/null || true)
-  [[ $status == 2?? && -n $WRITE_KEY ]] || { cat "$WORK/store.json" >&2; fail "creating store $STORE_ID answered $status"; }
+  start_storepulse "$STOREPULSE_PORT"
+  WRITE_KEY=$(create_store "$STOREPULSE_PORT" "$STORE_ID")
 
   scenarios s "$STOREPULSE_PORT" "$STOREPULSE_PID" "$WRITE_KEY"
 

@@ -3,8 +3,6 @@ package io.storepulse.bench;
 import io.storepulse.analytics.CommerceEvent;
 import io.storepulse.analytics.EngineSettings;
 import io.storepulse.analytics.WindowEngine;
-import io.storepulse.ingest.EventType;
-import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,7 +33,6 @@ public class TumblingJobBenchmark {
 
   static final int EVENTS = 1 << 19;
   private static final int STORES = 100;
-  private static final int REVENUE = TypeCounts.TYPES;
 
   private CommerceEvent[] events;
 
@@ -79,21 +76,9 @@ public class TumblingJobBenchmark {
     return rows + engine.drainChanges().windows().size();
   }
 
-  /** The yardstick: counts and revenue cents per store in a HashMap, no windows at all. */
+  /** The yardstick: {@link HashMapBaseline}. */
   @Benchmark
   public long hashMapBaseline() {
-    HashMap<String, long[]> stores = new HashMap<>();
-    for (CommerceEvent event : events) {
-      long[] counts = stores.get(event.storeId());
-      if (counts == null) {
-        counts = new long[REVENUE + 1];
-        stores.put(event.storeId(), counts);
-      }
-      counts[event.type().ordinal()]++;
-      if (event.type() == EventType.ORDER_COMPLETED) {
-        counts[REVENUE] += event.total().movePointRight(2).longValue();
-      }
-    }
-    return stores.size();
+    return HashMapBaseline.count(events).size();
   }
 }

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * The 1-minute tumbling job per store, built from the engine's parts as a pipeline partition
  * would drive it: window operator, watermark with 5 s out-of-orderness, 1 min allowed lateness,
  * and a drain of the changed windows every {@value #DRAIN_EVERY} events (a checkpoint batch).
+ * {@link #finish} ends the input as Flink ends a bounded one, with a watermark at the end of time,
+ * so that every window is final and a comparison can add up the final results.
  */
 final class TumblingTypeCountJob {
 
@@ -31,7 +33,7 @@ final class TumblingTypeCountJob {
   private final AlignedWindowOperator<TypeCounts> windows = new AlignedWindowOperator<>("1m",
       TumblingWindows.of(Duration.ofMinutes(1)), Duration.ofMinutes(1), true, Duration.ofMinutes(10),
       new TypeCountAggregate());
-  private final Consumer<Window<TypeCounts>> ignoreFinal = window -> { };
+  private final Consumer<Window<TypeCounts>> onFinal;
   private final List<Result> emitted = new ArrayList<>();
   private final Consumer<Window<TypeCounts>> emit = window -> emitted.add(new Result(window.key(), window.start(),
       window.status(), window.accumulator().counts.clone(), window.accumulator().revenue.toMap()));
@@ -39,12 +41,21 @@ final class TumblingTypeCountJob {
   private int sinceDrain;
   private long emittedRows;
 
+  TumblingTypeCountJob() {
+    this(window -> { });
+  }
+
+  /** @param onFinal sees each window once, as it becomes final, with its result at that moment */
+  TumblingTypeCountJob(Consumer<Window<TypeCounts>> onFinal) {
+    this.onFinal = onFinal;
+  }
+
   void apply(CommerceEvent event) {
     long timestamp = event.time().toEpochMilli();
     if (windows.add(event.storeId(), timestamp, event) != AlignedWindowOperator.ON_TIME) {
       lateEvents++;
     }
-    windows.advanceWatermark(watermark.onEvent(timestamp), ignoreFinal);
+    windows.advanceWatermark(watermark.onEvent(timestamp), onFinal);
     if (++sinceDrain == DRAIN_EVERY) {
       drain();
     }
@@ -57,8 +68,12 @@ final class TumblingTypeCountJob {
     emitted.clear();
   }
 
-  /** Drains what is left and returns a value that depends on all the work, for the blackhole. */
+  /**
+   * Ends the input: every open window becomes final, then the changes are drained. Returns a value
+   * that depends on all the work, for the blackhole.
+   */
   long finish() {
+    windows.advanceWatermark(Long.MAX_VALUE, onFinal);
     drain();
     return emittedRows * 31 + lateEvents;
   }

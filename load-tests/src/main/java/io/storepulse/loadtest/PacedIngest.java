@@ -1,0 +1,205 @@
+package io.storepulse.loadtest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Sends {@link CommerceTraffic} to storepulse's {@code POST /v1/events} at a steady rate, on a
+ * fixed schedule: request {@code k} is due {@code k × batch / rate} seconds after the start and
+ * goes out as soon as it is due and a connection is free. A server that cannot keep up makes the
+ * generator fall behind its schedule, which it reports, instead of lowering the offered rate
+ * unseen as a closed-loop client would. Each request carries {@code --batch} events of one store,
+ * the store drawn at random.
+ *
+ * <p>Options: {@code --port}, {@code --keys} (a file of {@code storeId writeKey} lines),
+ * {@code --rate} events/s (20000), {@code --batch} (100), {@code --seconds} (30),
+ * {@code --connections} (16), {@code --run-id} (a prefix that keeps event ids unique per run).
+ *
+ * <p>Prints a line starting {@code sending} when the first request is due, then {@code RESULT
+ * requests=… ok=… events=… duration_s=… events_per_s=… non2xx=… errors=… behind_max_ms=… p50_ms=…
+ * p99_ms=… max_ms=…}, where events counts the events of 2xx responses, duration runs from the first
+ * request to the last response, and the latencies are of answered requests, from sending to the
+ * full response (an acknowledgement: storepulse answers once the events are durable).
+ */
+public final class PacedIngest extends VerticleBase {
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
+  private static final long DRAIN_MILLIS = 35_000;
+
+  private record Store(CommerceTraffic traffic, String authorization) {
+  }
+
+  private final int port;
+  private final List<Store> stores;
+  private final int batch;
+  private final long intervalNanos;
+  private final long durationNanos;
+  private final int connections;
+  private final SplittableRandom random = new SplittableRandom(7);
+  private final Promise<String> result = Promise.promise();
+
+  private HttpClientAgent client;
+  private long startNanos;
+  private long lastResponseNanos;
+  private long timer;
+  private boolean sending = true;
+  private long sent;
+  private int inFlight;
+  private long ok;
+  private long non2xx;
+  private long errors;
+  private long behindMaxNanos;
+  private long[] latencies = new long[1024];
+  private int answered;
+
+  private PacedIngest(int port, List<Store> stores, int rate, int batch, int seconds, int connections) {
+    this.port = port;
+    this.stores = stores;
+    this.batch = batch;
+    this.intervalNanos = NANOS_PER_SECOND * batch / rate;
+    this.durationNanos = NANOS_PER_SECOND * seconds;
+    this.connections = connections;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options options = Options.parse(args, Set.of("port", "keys", "rate", "batch", "seconds", "connections", "run-id"));
+    int port = options.positiveInt("port", 8080);
+    String runId = options.string("run-id", "run");
+    List<Store> stores = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(options.string("keys", "keys.txt")))) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts.length == 2) {
+        String storeId = parts[0];
+        stores.add(new Store(new CommerceTraffic(storeId, runId + "-" + storeId, storeId.hashCode()),
+            "Bearer " + parts[1]));
+      }
+    }
+    if (stores.isEmpty()) {
+      throw new IllegalArgumentException("--keys names no 'storeId writeKey' line");
+    }
+    PacedIngest ingest = new PacedIngest(port, stores, options.positiveInt("rate", 20_000),
+        options.positiveInt("batch", 100), options.positiveInt("seconds", 30), options.positiveInt("connections", 16));
+
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(ingest)
+        .compose(id -> ingest.result.future())
+        .onComplete(done -> {
+          if (done.succeeded()) {
+            System.out.println(done.result());
+          } else {
+            System.err.println("paced ingest failed: " + done.cause());
+          }
+          vertx.close().onComplete(closed -> System.exit(done.succeeded() ? 0 : 1));
+        });
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(connections));
+    startNanos = System.nanoTime();
+    timer = vertx.setPeriodic(1, id -> tick());
+    // the benchmark script starts its lag sampling on this line, not at JVM start
+    System.out.printf(Locale.ROOT, "sending %d events/s in batches of %d to %d stores over %d connections%n",
+        NANOS_PER_SECOND * batch / intervalNanos, batch, stores.size(), connections);
+    return Future.succeededFuture();
+  }
+
+  private void tick() {
+    long elapsed = System.nanoTime() - startNanos;
+    if (elapsed >= durationNanos) {
+      vertx.cancelTimer(timer);
+      sending = false;
+      // a server that stopped answering must not hold the run: count what is unanswered as errors
+      vertx.setTimer(DRAIN_MILLIS, id -> finish());
+      finishWhenAnswered();
+      return;
+    }
+    long due = elapsed / intervalNanos + 1;
+    while (sent < due && inFlight < connections) {
+      send();
+    }
+    if (sent < due) {
+      behindMaxNanos = Math.max(behindMaxNanos, elapsed - sent * intervalNanos);
+    }
+  }
+
+  private void send() {
+    Store store = stores.get(random.nextInt(stores.size()));
+    String body = store.traffic().batch(batch, System.currentTimeMillis());
+    sent++;
+    inFlight++;
+    long sentAt = System.nanoTime();
+    client.request(new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setURI("/v1/events")
+            .setIdleTimeout(REQUEST_TIMEOUT_MILLIS)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.AUTHORIZATION, store.authorization()))
+        .compose(request -> request.send(body))
+        .compose(response -> response.body().map(ignored -> response.statusCode()))
+        .onComplete(answer -> {
+          inFlight--;
+          lastResponseNanos = System.nanoTime();
+          if (answer.failed()) {
+            errors++;
+            finishWhenAnswered();
+            return;
+          }
+          if (answered == latencies.length) {
+            latencies = Arrays.copyOf(latencies, answered * 2);
+          }
+          latencies[answered++] = lastResponseNanos - sentAt;
+          if (answer.result() / 100 == 2) {
+            ok++;
+          } else {
+            non2xx++;
+          }
+          finishWhenAnswered();
+        });
+  }
+
+  private void finishWhenAnswered() {
+    if (!sending && inFlight == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    double seconds = (Math.max(lastResponseNanos, startNanos + 1) - startNanos) / 1e9;
+    long[] sorted = Arrays.copyOf(latencies, answered);
+    Arrays.sort(sorted);
+    result.tryComplete(String.format(Locale.ROOT,
+        "RESULT requests=%d ok=%d events=%d duration_s=%.3f events_per_s=%.1f non2xx=%d errors=%d behind_max_ms=%d"
+            + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f",
+        sent, ok, ok * batch, seconds, ok * batch / seconds, non2xx, errors + inFlight, behindMaxNanos / 1_000_000,
+        percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0)));
+  }
+
+  /** Nearest rank, in milliseconds; 0 when nothing was answered. */
+  private static double percentile(long[] sorted, double rank) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int index = (int) Math.ceil(rank * sorted.length) - 1;
+    return sorted[Math.max(index, 0)] / 1e6;
+  }
+}
