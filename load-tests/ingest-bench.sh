@@ -11,6 +11,8 @@
 #   CONNECTIONS        wrk connections for single events (64); BATCH_CONNECTIONS for batches (16)
 #   PORTS              "postgres ceiling storepulse" ports on 127.0.0.1 ("15432 18080 18081")
 #   SERVERS            which servers wrk runs against ("ceiling storepulse")
+#   PIPELINE           true to run storepulse's analytics pipeline during the runs (false: the
+#                      ingest path alone, as the figures in the README; pipeline-bench.sh measures both)
 # Prints a table and writes it, with the raw wrk output, to load-tests/results/ingest-<time>.txt.
 set -euo pipefail
 
@@ -22,6 +24,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 PORTS=${PORTS:-"15432 18080 18081"}
 SERVERS=${SERVERS:-"ceiling storepulse"}
+PIPELINE=${PIPELINE:-false}
 
 # shellcheck source=load-tests/bench-lib.sh
 source load-tests/bench-lib.sh
@@ -124,7 +127,7 @@ if runs ceiling; then
 fi
 
 if runs storepulse; then
-  start_storepulse "$STOREPULSE_PORT"
+  start_storepulse "$STOREPULSE_PORT" STOREPULSE_PIPELINE_ENABLED="$PIPELINE"
   WRITE_KEY=$(create_store "$STOREPULSE_PORT" "$STORE_ID")
 
   scenarios s "$STOREPULSE_PORT" "$STOREPULSE_PID" "$WRITE_KEY"

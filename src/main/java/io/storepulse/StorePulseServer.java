@@ -27,6 +27,7 @@ import io.storepulse.store.AdminToken;
 import io.storepulse.store.KeyRegistry;
 import io.storepulse.store.StoreService;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -186,7 +187,12 @@ public final class StorePulseServer {
     log.info("storepulse {} listening on http://{}:{}", version(), config.http().host(), config.http().port());
   }
 
-  /** One verticle per partition, each on its own event loop where there are enough. */
+  /**
+   * One verticle per partition. They are worker verticles: applying a page of the log to the
+   * engine and taking its snapshot are CPU work of tens of milliseconds that must not hold up the
+   * event loops answering ingest. Vert.x still runs each instance on one thread at a time, so a
+   * partition keeps a single writer.
+   */
   private Future<String> deployPipeline() {
     if (!config.pipeline().enabled()) {
       log.info("analytics pipeline disabled (pipeline.enabled=false): this node only ingests");
@@ -197,7 +203,7 @@ public final class StorePulseServer {
     AtomicInteger next = new AtomicInteger();
     return vertx.deployVerticle(
         () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(), pipelinePool),
-        new DeploymentOptions().setInstances(partitions));
+        new DeploymentOptions().setInstances(partitions).setThreadingModel(ThreadingModel.WORKER));
   }
 
   /**
