@@ -46,6 +46,16 @@ public final class HealthSampler {
         && stats.writerQueueEvents() < stats.writerQueueCapacity();
   }
 
+  /** The readiness verdict with what it was made of, read live (not from the last report). */
+  public Map<String, Object> readiness() {
+    Map<String, Object> readiness = new LinkedHashMap<>();
+    readiness.put("status", ready() ? "UP" : "DOWN");
+    readiness.put("phase", state.phase().name().toLowerCase());
+    readiness.put("database", state.databaseUp());
+    readiness.put("writerQueue", stats.writerQueueEvents() + "/" + stats.writerQueueCapacity());
+    return readiness;
+  }
+
   /** A fresh report; advances the rate and latency windows. */
   public Map<String, Object> sample(long nowNanos) {
     double seconds = Math.max(1e-3, (nowNanos - lastSampleNanos) / 1e9);

@@ -35,15 +35,7 @@ final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    boolean ready = sampler.ready();
-    JsonObject report = latest.get();
-    JsonObject body = new JsonObject()
-        .put("status", ready ? "UP" : "DOWN")
-        .put("phase", report.getString("phase"))
-        .put("database", report.getJsonObject("database").getBoolean("up"))
-        .put("writerQueue", report.getJsonObject("writer").getInteger("queueEvents")
-            + "/" + report.getJsonObject("writer").getInteger("queueCapacity"));
-    json(ctx.response(), ready ? 200 : 503, body);
+    json(ctx.response(), sampler.ready() ? 200 : 503, new JsonObject(sampler.readiness()));
   }
 
   /** Server-sent events: the report once a second until the client goes away. */
