@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * its socket is writable. What waits for one subscription is at most its start and one update:
  * a new update is merged into the waiting one, newest value per key. While the socket keeps up
  * the queue is emptied after every push and nothing merges; once the socket backs up, a slow
- * client costs at most two copies of each subscribed channel's keys, however long it lags, and
- * pushing to it stays as cheap as pushing to a fast one.
+ * client costs per subscription at most its start (a snapshot, or a replay no longer than the
+ * channel's buffer) and one update no larger than the channel's key set, however long it lags,
+ * and pushing to it stays as cheap as pushing to a fast one.
  *
  * <p>The connection reports when its socket stops and starts being writable; a socket that stays
  * unwritable longer than {@link ClientLimits#stuckAfter()} makes {@link #checkStuck()} close the
@@ -222,7 +223,7 @@ public final class ClientQueue {
   /** What waits for one subscription: its start, then the updates after it merged into one. */
   private static final class Pending {
 
-    Start start;
+    private Start start;
     private long fromSeq;
     private long seq;
     private final Map<String, String> values = new LinkedHashMap<>();
