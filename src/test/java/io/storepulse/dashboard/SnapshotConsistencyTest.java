@@ -102,11 +102,13 @@ class SnapshotConsistencyTest {
     List<Tab> tabs = new ArrayList<>();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean publishing = new AtomicBoolean(true);
+    // the publisher keeps going until every tab has joined, however the two threads are scheduled
+    AtomicBoolean allTabsJoined = new AtomicBoolean(false);
 
     Thread publisher = new Thread(() -> {
       Random random = new Random(7);
       try {
-        for (int i = 0; i < publishes; i++) {
+        for (int i = 0; i < publishes || !allTabsJoined.get(); i++) {
           publishRandomChange(channel, random);
         }
       } catch (Throwable e) {
@@ -116,10 +118,14 @@ class SnapshotConsistencyTest {
       }
     });
     publisher.start();
+    while (channel.seq() == 0 && publishing.get()) {
+      Thread.onSpinWait(); // tabs join a channel that is already moving
+    }
     Random random = new Random(11);
     try {
       while (publishing.get()) {
         if (tabs.size() >= 100) {
+          allTabsJoined.set(true);
           tabs.get(random.nextInt(tabs.size())).drain();
           continue;
         }
