@@ -156,6 +156,9 @@ public final class PartitionVerticle extends VerticleBase {
   }
 
   private void read() {
+    if (!reading && appliedPosition >= logFrontier) {
+      live = true; // nothing (left) to replay, e.g. a restart after a clean stop
+    }
     if (reading || appliedPosition >= logFrontier) {
       return;
     }

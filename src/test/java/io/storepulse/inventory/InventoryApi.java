@@ -35,6 +35,18 @@ final class InventoryApi {
     this.readToken = created.getJsonObject("readToken").getString("key");
   }
 
+  private InventoryApi(TestServer server, String store, String writeKey, String readToken) {
+    this.server = server;
+    this.store = store;
+    this.writeKey = writeKey;
+    this.readToken = readToken;
+  }
+
+  /** A store created earlier (on a server since restarted on the same database); reads only. */
+  static InventoryApi existing(TestServer server, String store, String readToken) {
+    return new InventoryApi(server, store, null, readToken);
+  }
+
   void ingest(JsonObject... events) {
     JsonObject answer = assertIngestAnswer(
         server.ingest(writeKey, new JsonObject().put("events", new JsonArray(List.of((Object[]) events)))), events.length);
