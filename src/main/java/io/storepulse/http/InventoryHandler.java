@@ -11,12 +11,14 @@ import io.storepulse.inventory.StockLevel;
 import io.storepulse.inventory.StockTarget;
 import io.storepulse.pipeline.InventoryAnswer;
 import io.storepulse.pipeline.InventoryOperation;
+import io.storepulse.pipeline.PartitionVerticle;
 import io.storepulse.pipeline.PipelineAddresses;
 import io.storepulse.pipeline.ResultQueries;
 import io.storepulse.store.ApiKey;
 import io.storepulse.store.KeyKind;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -196,9 +198,15 @@ final class InventoryHandler {
     return ctx.vertx().eventBus()
         .<InventoryAnswer>request(PipelineAddresses.inventory(partition), operation)
         .map(reply -> reply.body().result())
-        .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply && reply.failureCode() > 0
-            ? ServerFault.unavailable(reply.getMessage(), failure)
-            : ServerFault.unavailable("the pipeline did not answer", failure)));
+        .recover(failure -> {
+          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return Future.failedFuture(reply.failureCode() == PartitionVerticle.UNAVAILABLE
+                ? ServerFault.unavailable(reply.getMessage(), failure)
+                : failure); // rendered as 500; the partition logged it
+          }
+          // no partition registered (starting, stopping, pipeline disabled) or no answer in time
+          return Future.failedFuture(ServerFault.unavailable("the pipeline did not answer", failure));
+        });
   }
 
   private String readableStore(RoutingContext ctx) {

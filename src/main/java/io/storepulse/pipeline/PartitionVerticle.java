@@ -46,8 +46,10 @@ public final class PartitionVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PartitionVerticle.class);
   private static final long IDLE_CHECK_MILLIS = 1000;
   private static final long EXPIRY_CHECK_MILLIS = 500;
-  /** eventbus failure code of an operation the partition cannot take now. */
+  /** Event-bus failure code of an inventory operation the partition cannot take now; nothing changed. */
   public static final int UNAVAILABLE = 503;
+  /** Event-bus failure code of an inventory operation that failed unexpectedly (logged by the partition). */
+  public static final int FAILED = 500;
 
   private final int partition;
   private final PipelineSettings settings;
@@ -277,8 +279,24 @@ public final class PartitionVerticle extends VerticleBase {
       message.fail(UNAVAILABLE, "partition " + partition + " is catching up with the event log");
       return;
     }
-    Instant now = Instant.now();
-    InventoryOperation operation = message.body();
+    Object result;
+    try {
+      result = run(message.body(), Instant.now());
+    } catch (RuntimeException e) {
+      log.error("partition {} failed to run {}", partition, message.body(), e);
+      message.fail(FAILED, "the inventory operation failed; it has been logged");
+      return;
+    }
+    durable().onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(new InventoryAnswer(result));
+      } else {
+        message.fail(UNAVAILABLE, "the change could not be persisted: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  private Object run(InventoryOperation operation, Instant now) {
     Object result;
     if (operation instanceof InventoryOperation.Reserve r) {
       result = book.reserve(r.storeId(), r.sku(), r.quantity(), r.ttl(), r.holder(), r.reservationId(), now);
@@ -291,13 +309,7 @@ public final class PartitionVerticle extends VerticleBase {
       InventoryOperation.Adjust a = (InventoryOperation.Adjust) operation;
       result = book.adjust(a.storeId(), a.sku(), a.target(), a.idempotencyKey(), a.expectedVersion(), now);
     }
-    durable().onComplete(ar -> {
-      if (ar.succeeded()) {
-        message.reply(new InventoryAnswer(result));
-      } else {
-        message.fail(UNAVAILABLE, "the change could not be persisted: " + ar.cause().getMessage());
-      }
-    });
+    return result;
   }
 
   /** Releases expired reservations; only once live, so a replay does not judge them by the wall clock. */
