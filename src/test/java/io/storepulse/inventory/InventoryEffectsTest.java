@@ -50,6 +50,24 @@ class InventoryEffectsTest {
   }
 
   @Test
+  void aCompletedOrderConsumesTheReservationItsOrderHoldsInsteadOfCountingTwice() {
+    shop.ingest(InventoryApi.restocked("kit", 5));
+    shop.awaitLevel("kit", "restocked to 5", level -> level.getLong("onHand") == 5);
+    HttpResponse<Buffer> reserved = shop.reserveAsync("kit", new JsonObject().put("quantity", 2).put("ttlSeconds", 600)
+        .put("orderId", "o-kit")).await();
+    assertEquals(201, reserved.statusCode(), reserved.bodyAsString());
+    assertEquals(3, shop.level("kit").bodyAsJsonObject().getLong("available"));
+
+    shop.ingest(InventoryApi.order("o-kit", "kit", 2));
+    JsonObject level = shop.awaitLevel("kit", "the order to take its 2", l -> l.getLong("onHand") == 3);
+    assertEquals(0, level.getLong("reserved"), level.encode());
+    assertEquals(3, level.getLong("available"), level.encode());
+    assertEquals(0L, server.queryValue(Long.class,
+        "SELECT count(*) FROM inventory_reservations WHERE store_id = 'fx-shop' AND sku = 'kit'"));
+    assertEquals(0, shop.levelsDifferingFromTheirLedger());
+  }
+
+  @Test
   void anAdjustmentSetsOrShiftsOnHandAndARepeatOfItsKeyAnswersTheFirstAnswer() {
     HttpResponse<Buffer> set = shop.adjust("cup", new JsonObject().put("onHand", 20), "adj-1", null);
     assertEquals(200, set.statusCode(), set.bodyAsString());
