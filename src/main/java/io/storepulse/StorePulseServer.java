@@ -18,6 +18,8 @@ import io.storepulse.health.IngestStats;
 import io.storepulse.health.PipelineStats;
 import io.storepulse.health.ServerState;
 import io.storepulse.http.HttpServerVerticle;
+import io.storepulse.inventory.InventorySettings;
+import io.storepulse.pipeline.InventoryOperation;
 import io.storepulse.pipeline.PartitionProgress;
 import io.storepulse.pipeline.PartitionVerticle;
 import io.storepulse.pipeline.RecommendationAnswer;
@@ -145,6 +147,9 @@ public final class StorePulseServer {
     LocalCodec.register(vertx, RecommendationQuery.class);
     LocalCodec.register(vertx, RecommendationAnswer.class);
     LocalCodec.register(vertx, PartitionProgress.class);
+    for (Class<?> type : InventoryOperation.types()) {
+      LocalCodec.register(vertx, type);
+    }
 
     IngestStats stats = new IngestStats();
     stats.bindTo(registry);
@@ -202,7 +207,8 @@ public final class StorePulseServer {
     pipelinePool = Pools.create(vertx, databaseUrl, "pipeline", partitions);
     AtomicInteger next = new AtomicInteger();
     return vertx.deployVerticle(
-        () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(), pipelinePool),
+        () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(),
+            InventorySettings.defaults(), pipelinePool),
         new DeploymentOptions().setInstances(partitions).setThreadingModel(ThreadingModel.WORKER));
   }
 

@@ -62,6 +62,13 @@ public final class Credentials {
     }
   }
 
+  /** Whether the request carries the admin token as a Bearer token. */
+  public boolean isAdmin(HttpServerRequest request) {
+    String authorization = request.getHeader("Authorization");
+    return authorization != null && hasScheme(authorization, BEARER)
+        && Secrets.sameSecret(authorization.substring(BEARER.length()).trim(), adminToken);
+  }
+
   private static String presentedSecret(HttpServerRequest request) {
     String authorization = request.getHeader("Authorization");
     if (authorization != null) {

@@ -6,7 +6,12 @@ import io.storepulse.analytics.EngineSettings;
 import io.storepulse.analytics.WindowEngine;
 import io.storepulse.config.StorePulseConfig.PipelineSettings;
 import io.storepulse.eventlog.EventLogAddresses;
+import io.storepulse.inventory.InventoryBook;
+import io.storepulse.inventory.InventoryChanges;
+import io.storepulse.inventory.InventorySettings;
+import io.storepulse.inventory.Reservation;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -15,30 +20,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Owns one pipeline partition: reads its stores' events from the log in position order, applies
  * them to its {@link WindowEngine}, and persists the engine's changes together with the
- * checkpoint (position and engine snapshot) in one transaction. On start it restores the last
+ * checkpoint (position and engine snapshot) in one transaction. Next to the engine it owns the
+ * partition's {@link InventoryBook}: every event goes to both, and both are drained, snapshotted
+ * and persisted together. On start it restores the last
  * checkpoint and replays the log after it, so every event affects the persisted results once.
  *
  * <p>Memory does not grow with a backlog: the partition reads {@code readBatch} rows at a time
  * and only when it has applied the previous ones. Commit notifications from the log writer wake
  * it; they only say how far the log is complete, never carry events.
+ *
+ * <p>Synchronous inventory operations ({@link InventoryOperation}) run on the book between two
+ * events; each is answered only after a flush that includes it has committed. Concurrent
+ * operations share a flush. Until the partition has caught up with the log after a start or a
+ * rewind it answers them with 503, since its book does not yet reflect what the store sent.
  */
 public final class PartitionVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PartitionVerticle.class);
   private static final long IDLE_CHECK_MILLIS = 1000;
+  private static final long EXPIRY_CHECK_MILLIS = 500;
+  /** Event-bus failure code of an inventory operation the partition cannot take now; nothing changed. */
+  public static final int UNAVAILABLE = 503;
+  /** Event-bus failure code of an inventory operation that failed unexpectedly (logged by the partition). */
+  public static final int FAILED = 500;
 
   private final int partition;
   private final PipelineSettings settings;
   private final EngineSettings engineSettings;
+  private final InventorySettings inventorySettings;
   private final Pool pool;
   private final CommerceEventDecoder decoder = new CommerceEventDecoder();
   private ResultRepository repository;
   private WindowEngine engine;
+  private InventoryBook book;
 
   /** Highest position applied to the engine. */
   private long appliedPosition;
@@ -47,21 +68,30 @@ public final class PartitionVerticle extends VerticleBase {
   /** What is durable: the checkpoint the engine can be rebuilt from if a flush fails. */
   private long persistedPosition;
   private byte[] persistedState;
+  private byte[] persistedInventory;
+  /** Operations applied to the book and waiting for a flush that includes them. */
+  private List<Promise<Void>> awaitingFlush = new ArrayList<>();
 
   /** Changes when the engine is rebuilt from a checkpoint; a read begun before belongs to the old one. */
   private int generation;
   private boolean reading;
   private boolean persisting;
   private boolean caughtUp;
+  /** Caught up with the log once since the last start or rewind: synchronous operations may run. */
+  private boolean live;
+  private long expiryTimer;
   private long flushTimer;
   private long idleTimer;
   private MessageConsumer<Long> committed;
   private MessageConsumer<RecommendationQuery> queries;
+  private MessageConsumer<InventoryOperation> operations;
 
-  public PartitionVerticle(int partition, PipelineSettings settings, EngineSettings engineSettings, Pool pool) {
+  public PartitionVerticle(int partition, PipelineSettings settings, EngineSettings engineSettings,
+      InventorySettings inventorySettings, Pool pool) {
     this.partition = partition;
     this.settings = settings;
     this.engineSettings = engineSettings;
+    this.inventorySettings = inventorySettings;
     this.pool = pool;
   }
 
@@ -77,25 +107,36 @@ public final class PartitionVerticle extends VerticleBase {
               + "; set it back, or clear pipeline_checkpoints and the result tables to rebuild from the log"));
         }
         engine = WindowEngine.restore(engineSettings, saved.engineState());
+        if (saved.inventoryState() == null && saved.position() > 0) {
+          return Future.failedFuture(new IllegalStateException("partition " + partition + " has a checkpoint from"
+              + " before inventory (V3) at position " + saved.position() + "; clear pipeline_checkpoints and the"
+              + " result tables to rebuild from the log"));
+        }
+        book = saved.inventoryState() == null ? new InventoryBook(inventorySettings)
+            : InventoryBook.restore(inventorySettings, saved.inventoryState());
         appliedPosition = saved.position();
       } else {
         engine = new WindowEngine(engineSettings);
+        book = new InventoryBook(inventorySettings);
         appliedPosition = 0;
       }
       persistedPosition = appliedPosition;
       persistedState = engine.snapshot();
+      persistedInventory = book.snapshot();
       // Deployed before the log writer starts: what the table holds now is complete.
       return repository.logEnd();
     }).compose(end -> {
       logFrontier = end;
       committed = vertx.eventBus().localConsumer(EventLogAddresses.COMMITTED, this::onCommitted);
       queries = vertx.eventBus().localConsumer(PipelineAddresses.recommendations(partition), this::answer);
+      operations = vertx.eventBus().localConsumer(PipelineAddresses.inventory(partition), this::operate);
       flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), id -> flush());
       idleTimer = vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> onIdleTick());
+      expiryTimer = vertx.setPeriodic(EXPIRY_CHECK_MILLIS, id -> expireReservations());
       log.info("pipeline partition {}/{} resumes after log position {} (log end {})",
           partition, settings.partitions(), appliedPosition, logFrontier);
       read();
-      return Future.all(committed.completion(), queries.completion());
+      return Future.all(committed.completion(), queries.completion(), operations.completion());
     });
   }
 
@@ -104,7 +145,9 @@ public final class PartitionVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(flushTimer);
     vertx.cancelTimer(idleTimer);
-    return committed.unregister().compose(v -> queries.unregister()).compose(v -> flushNow());
+    vertx.cancelTimer(expiryTimer);
+    return committed.unregister().compose(v -> queries.unregister()).compose(v -> operations.unregister())
+        .compose(v -> flushNow());
   }
 
   private void onCommitted(Message<Long> message) {
@@ -115,6 +158,9 @@ public final class PartitionVerticle extends VerticleBase {
   }
 
   private void read() {
+    if (!reading && appliedPosition >= logFrontier) {
+      live = true; // nothing (left) to replay, e.g. a restart after a clean stop
+    }
     if (reading || appliedPosition >= logFrontier) {
       return;
     }
@@ -135,11 +181,14 @@ public final class PartitionVerticle extends VerticleBase {
           }
           List<ResultRepository.LogRow> rows = ar.result();
           for (ResultRepository.LogRow row : rows) {
-            engine.apply(decoder.decode(row.position(), row.payload()));
+            var event = decoder.decode(row.position(), row.payload());
+            engine.apply(event);
+            book.apply(event);
           }
           // a short page means this partition has nothing more up to the frontier read
           appliedPosition = rows.size() < settings.readBatch() ? upTo : rows.get(rows.size() - 1).position();
           caughtUp = appliedPosition >= logFrontier;
+          live |= caughtUp;
           read();
         });
   }
@@ -155,7 +204,8 @@ public final class PartitionVerticle extends VerticleBase {
   }
 
   private void flush() {
-    if (!persisting && (appliedPosition > persistedPosition || engine.hasPendingChanges())) {
+    if (!persisting && (appliedPosition > persistedPosition || engine.hasPendingChanges()
+        || book.hasPendingChanges())) {
       flushNow();
     }
   }
@@ -168,18 +218,40 @@ public final class PartitionVerticle extends VerticleBase {
     long position = appliedPosition;
     EngineChanges changes = engine.drainChanges();
     byte[] state = engine.snapshot();
-    return repository.persist(partition, settings.partitions(), position, changes, state)
+    InventoryChanges stock = book.drainChanges();
+    byte[] inventory = book.snapshot();
+    List<Promise<Void>> included = awaitingFlush;
+    awaitingFlush = new ArrayList<>();
+    return repository.persist(partition, settings.partitions(), position, changes, state, stock, inventory)
         .onSuccess(v -> {
           persistedPosition = position;
           persistedState = state;
+          persistedInventory = inventory;
+          included.forEach(Promise::complete);
           vertx.eventBus().publish(PipelineAddresses.PROGRESS,
               new PartitionProgress(partition, position, changes.watermark(), changes.lateCount(), Instant.now()));
         })
-        .onFailure(failure -> rewind(failure))
+        .onFailure(failure -> {
+          included.forEach(waiting -> waiting.fail(failure));
+          rewind(failure);
+        })
         .eventually(() -> {
           persisting = false;
+          if (!awaitingFlush.isEmpty()) {
+            flushNow(); // operations that arrived during this flush
+          }
           return Future.succeededFuture();
         });
+  }
+
+  /** Completes once a flush that includes everything applied so far has committed. */
+  private Future<Void> durable() {
+    Promise<Void> promise = Promise.promise();
+    awaitingFlush.add(promise);
+    if (!persisting) {
+      flushNow();
+    }
+    return promise.future();
   }
 
   /**
@@ -190,10 +262,61 @@ public final class PartitionVerticle extends VerticleBase {
     log.warn("partition {} could not persist up to position {}; replaying from {}: {}",
         partition, appliedPosition, persistedPosition, failure.toString());
     engine = WindowEngine.restore(engineSettings, persistedState);
+    book = InventoryBook.restore(inventorySettings, persistedInventory);
+    // operations applied after the failed drain are lost with the book they changed
+    List<Promise<Void>> lost = awaitingFlush;
+    awaitingFlush = new ArrayList<>();
+    lost.forEach(waiting -> waiting.fail(failure));
+    live = false;
     generation++;
     appliedPosition = persistedPosition;
     caughtUp = false;
     read();
+  }
+
+  private void operate(Message<InventoryOperation> message) {
+    if (!live) {
+      message.fail(UNAVAILABLE, "partition " + partition + " is catching up with the event log");
+      return;
+    }
+    Object result;
+    try {
+      result = run(message.body(), Instant.now());
+    } catch (RuntimeException e) {
+      log.error("partition {} failed to run {}", partition, message.body(), e);
+      message.fail(FAILED, "the inventory operation failed; it has been logged");
+      return;
+    }
+    durable().onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(new InventoryAnswer(result));
+      } else {
+        message.fail(UNAVAILABLE, "the change could not be persisted: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  private Object run(InventoryOperation operation, Instant now) {
+    Object result;
+    if (operation instanceof InventoryOperation.Reserve r) {
+      result = book.reserve(r.storeId(), r.sku(), r.quantity(), r.ttl(), r.holder(), r.reservationId(), now);
+    } else if (operation instanceof InventoryOperation.Release r) {
+      Optional<Reservation> held = book.reservation(r.storeId(), r.reservationId());
+      result = held.isPresent() && held.get().sku().equals(r.sku())
+          ? book.release(r.storeId(), r.reservationId(), now).orElse(null)
+          : null;
+    } else {
+      InventoryOperation.Adjust a = (InventoryOperation.Adjust) operation;
+      result = book.adjust(a.storeId(), a.sku(), a.target(), a.idempotencyKey(), a.expectedVersion(), now);
+    }
+    return result;
+  }
+
+  /** Releases expired reservations; only once live, so a replay does not judge them by the wall clock. */
+  private void expireReservations() {
+    if (live && !book.expire(Instant.now()).isEmpty()) {
+      durable();
+    }
   }
 
   private void answer(Message<RecommendationQuery> message) {

@@ -11,6 +11,11 @@ public final class PipelineAddresses {
     return "storepulse.pipeline." + partition + ".recommendations";
   }
 
+  /** Where a partition runs {@link InventoryOperation}s on its stores' stock. */
+  public static String inventory(int partition) {
+    return "storepulse.pipeline." + partition + ".inventory";
+  }
+
   /** Published with a {@link PartitionProgress} after each persisted flush. */
   public static final String PROGRESS = "storepulse.pipeline.progress";
 }

@@ -32,6 +32,16 @@ public final class ResultQueries {
       ORDER BY id
       LIMIT $3""";
 
+  private static final String LEVELS = """
+      SELECT sku, on_hand, reserved, version, low_stock_threshold, updated_at FROM inventory_levels
+      WHERE store_id = $1 AND sku > $2 AND (NOT $3 OR on_hand - reserved < low_stock_threshold)
+      ORDER BY sku
+      LIMIT $4""";
+
+  private static final String LEVEL = """
+      SELECT sku, on_hand, reserved, version, low_stock_threshold, updated_at FROM inventory_levels
+      WHERE store_id = $1 AND sku = $2""";
+
   private final Pool pool;
 
   public ResultQueries(Pool pool) {
@@ -72,6 +82,36 @@ public final class ResultQueries {
       }
       return alerts;
     });
+  }
+
+  /** Stock levels of a store with a SKU after {@code afterSku}, by SKU; only low ones with {@code lowStock}. */
+  public Future<JsonArray> levels(String storeId, boolean lowStock, String afterSku, int limit) {
+    return pool.preparedQuery(LEVELS).execute(Tuple.of(storeId, afterSku, lowStock, limit)).map(rows -> {
+      JsonArray levels = new JsonArray();
+      rows.forEach(row -> levels.add(level(row)));
+      return levels;
+    });
+  }
+
+  /** One stock level, or null when the store has none for the SKU. */
+  public Future<JsonObject> level(String storeId, String sku) {
+    return pool.preparedQuery(LEVEL).execute(Tuple.of(storeId, sku))
+        .map(rows -> rows.size() == 0 ? null : level(rows.iterator().next()));
+  }
+
+  private static JsonObject level(Row row) {
+    long onHand = row.getLong("on_hand");
+    long reserved = row.getLong("reserved");
+    long threshold = row.getLong("low_stock_threshold");
+    return new JsonObject()
+        .put("sku", row.getString("sku"))
+        .put("onHand", onHand)
+        .put("reserved", reserved)
+        .put("available", onHand - reserved)
+        .put("lowStockThreshold", threshold)
+        .put("lowStock", onHand - reserved < threshold)
+        .put("version", row.getLong("version"))
+        .put("updatedAt", instant(row, "updated_at"));
   }
 
   private static JsonObject window(Row row) {

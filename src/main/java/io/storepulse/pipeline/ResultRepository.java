@@ -6,6 +6,12 @@ import io.storepulse.analytics.LateEvent;
 import io.storepulse.analytics.MovingAveragePoint;
 import io.storepulse.analytics.SkuResult;
 import io.storepulse.analytics.WindowResult;
+import io.storepulse.inventory.EndedReservation;
+import io.storepulse.inventory.InventoryChanges;
+import io.storepulse.inventory.Movement;
+import io.storepulse.inventory.Reservation;
+import io.storepulse.inventory.StockAlert;
+import io.storepulse.inventory.StockLevel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -27,14 +33,33 @@ import java.util.Optional;
 final class ResultRepository {
 
   private static final String LOAD_CHECKPOINT =
-      "SELECT partitions, position, engine_state FROM pipeline_checkpoints WHERE partition = $1";
+      "SELECT partitions, position, engine_state, inventory_state FROM pipeline_checkpoints WHERE partition = $1";
 
   private static final String SAVE_CHECKPOINT = """
-      INSERT INTO pipeline_checkpoints (partition, partitions, position, engine_state, updated_at)
-      VALUES ($1, $2, $3, $4, now())
+      INSERT INTO pipeline_checkpoints (partition, partitions, position, engine_state, inventory_state, updated_at)
+      VALUES ($1, $2, $3, $4, $5, now())
       ON CONFLICT (partition) DO UPDATE
         SET partitions = EXCLUDED.partitions, position = EXCLUDED.position,
-            engine_state = EXCLUDED.engine_state, updated_at = now()""";
+            engine_state = EXCLUDED.engine_state, inventory_state = EXCLUDED.inventory_state, updated_at = now()""";
+
+  private static final String UPSERT_LEVEL = """
+      INSERT INTO inventory_levels (store_id, sku, on_hand, reserved, version, low_stock_threshold, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, now())
+      ON CONFLICT (store_id, sku) DO UPDATE
+        SET on_hand = EXCLUDED.on_hand, reserved = EXCLUDED.reserved, version = EXCLUDED.version,
+            low_stock_threshold = EXCLUDED.low_stock_threshold, updated_at = now()""";
+
+  private static final String INSERT_MOVEMENT = """
+      INSERT INTO inventory_movements (store_id, sku, delta_on_hand, delta_reserved, reason, cause, at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+
+  private static final String INSERT_RESERVATION = """
+      INSERT INTO inventory_reservations (store_id, id, sku, quantity, holder_kind, holder_id, created_at, expires_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (store_id, id) DO NOTHING""";
+
+  private static final String DELETE_RESERVATION =
+      "DELETE FROM inventory_reservations WHERE store_id = $1 AND id = $2";
 
   private static final String UPSERT_WINDOW = """
       INSERT INTO window_metrics (store_id, window_kind, window_start, window_end, status, metrics, updated_at)
@@ -81,7 +106,7 @@ final class ResultRepository {
   }
 
   /** What a partition persisted last. */
-  record Checkpoint(int partitions, long position, byte[] engineState) {
+  record Checkpoint(int partitions, long position, byte[] engineState, byte[] inventoryState) {
   }
 
   /** A row of the log: its position and the event's JSON. */
@@ -94,7 +119,9 @@ final class ResultRepository {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new Checkpoint(row.getInteger(0), row.getLong(1), row.getBuffer(2).getBytes()));
+      Buffer inventory = row.getBuffer(3);
+      return Optional.of(new Checkpoint(row.getInteger(0), row.getLong(1), row.getBuffer(2).getBytes(),
+          inventory == null ? null : inventory.getBytes()));
     });
   }
 
@@ -113,14 +140,22 @@ final class ResultRepository {
   }
 
   /** Writes the changes and the checkpoint that includes them, all or nothing. */
-  Future<Void> persist(int partition, int partitions, long position, EngineChanges changes, byte[] engineState) {
+  Future<Void> persist(int partition, int partitions, long position, EngineChanges changes, byte[] engineState,
+      InventoryChanges stock, byte[] inventoryState) {
     return pool.withTransaction(tx -> batch(tx, UPSERT_WINDOW, windowRows(changes.windows()))
         .compose(v -> batch(tx, UPSERT_SKU, skuRows(changes.skus())))
         .compose(v -> batch(tx, INSERT_ALERT, alertRows(changes.alerts())))
         .compose(v -> batch(tx, INSERT_LATE, lateRows(changes.lateEvents())))
         .compose(v -> batch(tx, UPSERT_MOVING_AVERAGE, movingAverageRows(changes.movingAverages())))
+        .compose(v -> batch(tx, UPSERT_LEVEL, levelRows(stock.levels())))
+        .compose(v -> batch(tx, INSERT_MOVEMENT, movementRows(stock.movements())))
+        // created before ended: a reservation may begin and end within one flush
+        .compose(v -> batch(tx, INSERT_RESERVATION, reservationRows(stock.reservationsCreated())))
+        .compose(v -> batch(tx, DELETE_RESERVATION, endedRows(stock.reservationsEnded())))
+        .compose(v -> batch(tx, INSERT_ALERT, stockAlertRows(stock.alerts())))
         .compose(v -> tx.preparedQuery(SAVE_CHECKPOINT)
-            .execute(Tuple.of(partition, partitions, position, Buffer.buffer(engineState)))
+            .execute(Tuple.of(partition, partitions, position, Buffer.buffer(engineState),
+                Buffer.buffer(inventoryState)))
             .mapEmpty()));
   }
 
@@ -172,6 +207,55 @@ final class ResultRepository {
     for (MovingAveragePoint p : points) {
       rows.add(Tuple.tuple(List.of(p.storeId(), p.metric(), time(p.windowStart()), time(p.windowEnd()), p.value(),
           p.simple(), p.exponential())));
+    }
+    return rows;
+  }
+
+  private static List<Tuple> levelRows(List<StockLevel> levels) {
+    List<Tuple> rows = new ArrayList<>(levels.size());
+    for (StockLevel l : levels) {
+      rows.add(Tuple.of(l.storeId(), l.sku(), l.onHand(), l.reserved(), l.version(), l.lowStockThreshold()));
+    }
+    return rows;
+  }
+
+  private static List<Tuple> movementRows(List<Movement> movements) {
+    List<Tuple> rows = new ArrayList<>(movements.size());
+    for (Movement m : movements) {
+      rows.add(Tuple.tuple(List.of(m.storeId(), m.sku(), m.deltaOnHand(), m.deltaReserved(),
+          m.reason().name().toLowerCase(Locale.ROOT))).addValue(m.cause()).addValue(time(m.time())));
+    }
+    return rows;
+  }
+
+  private static List<Tuple> reservationRows(List<Reservation> reservations) {
+    List<Tuple> rows = new ArrayList<>(reservations.size());
+    for (Reservation r : reservations) {
+      rows.add(Tuple.tuple(List.of(r.storeId(), r.id(), r.sku(), r.quantity(),
+          r.holder().kind().name().toLowerCase(Locale.ROOT), r.holder().id(), time(r.createdAt()),
+          time(r.expiresAt()))));
+    }
+    return rows;
+  }
+
+  private static List<Tuple> endedRows(List<EndedReservation> ended) {
+    List<Tuple> rows = new ArrayList<>(ended.size());
+    for (EndedReservation e : ended) {
+      rows.add(Tuple.of(e.reservation().storeId(), e.reservation().id()));
+    }
+    return rows;
+  }
+
+  /** Stock crossings go to the alerts table: the metric is {@code available}, expected the threshold. */
+  private static List<Tuple> stockAlertRows(List<StockAlert> alerts) {
+    List<Tuple> rows = new ArrayList<>(alerts.size());
+    for (StockAlert a : alerts) {
+      StockLevel level = a.level();
+      String message = a.kind().wireName().replace('_', ' ') + ": SKU " + level.sku() + " has " + level.available()
+          + " available (on hand " + level.onHand() + ", reserved " + level.reserved() + ", low-stock threshold "
+          + level.lowStockThreshold() + ")";
+      rows.add(Tuple.tuple(List.of(level.storeId(), a.kind().wireName(), "available", (double) level.available(),
+          (double) level.lowStockThreshold(), 0.0, time(a.time()), time(a.time()), message)));
     }
     return rows;
   }
