@@ -76,8 +76,11 @@ public final class PartitionVerticle extends VerticleBase {
   private int generation;
   private boolean reading;
   private boolean persisting;
-  private boolean caughtUp;
-  /** Caught up with the log once since the last start or rewind: synchronous operations may run. */
+  /**
+   * Caught up with the log once since the last start or rewind: from then on the wall clock may
+   * move the watermark and expire reservations, and synchronous operations may run. Before, the
+   * events being replayed would be judged against a clock they never saw.
+   */
   private boolean live;
   private long expiryTimer;
   private long flushTimer;
@@ -187,15 +190,13 @@ public final class PartitionVerticle extends VerticleBase {
           }
           // a short page means this partition has nothing more up to the frontier read
           appliedPosition = rows.size() < settings.readBatch() ? upTo : rows.get(rows.size() - 1).position();
-          caughtUp = appliedPosition >= logFrontier;
-          live |= caughtUp;
+          live |= appliedPosition >= logFrontier;
           read();
         });
   }
 
   private void onIdleTick() {
-    if (caughtUp && !reading) {
-      // only once caught up: replayed events must not be judged against the wall clock
+    if (live && !reading) {
       engine.onIdle(Instant.now());
     }
     if (appliedPosition < logFrontier) {
@@ -270,7 +271,6 @@ public final class PartitionVerticle extends VerticleBase {
     live = false;
     generation++;
     appliedPosition = persistedPosition;
-    caughtUp = false;
     read();
   }
 
