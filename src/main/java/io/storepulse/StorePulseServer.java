@@ -18,7 +18,6 @@ import io.storepulse.health.IngestStats;
 import io.storepulse.health.PipelineStats;
 import io.storepulse.health.ServerState;
 import io.storepulse.http.HttpServerVerticle;
-import io.storepulse.inventory.InventorySettings;
 import io.storepulse.pipeline.InventoryOperation;
 import io.storepulse.pipeline.PartitionProgress;
 import io.storepulse.pipeline.PartitionVerticle;
@@ -208,7 +207,7 @@ public final class StorePulseServer {
     AtomicInteger next = new AtomicInteger();
     return vertx.deployVerticle(
         () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(),
-            InventorySettings.defaults(), pipelinePool),
+            config.inventory().book(), pipelinePool),
         new DeploymentOptions().setInstances(partitions).setThreadingModel(ThreadingModel.WORKER));
   }
 

@@ -40,6 +40,10 @@ public final class Settings {
   public static final Setting ANALYTICS_EMA_ALPHA = new Setting("analytics.emaAlpha", "0.3", "weight of the newest window in the exponential moving average");
   public static final Setting ANALYTICS_ANOMALY_K = new Setting("analytics.anomalyK", "3", "an alert fires when a value is this many standard deviations from its mean");
   public static final Setting ANALYTICS_ANOMALY_WARM_UP = new Setting("analytics.anomalyWarmUp", "30", "short windows observed before anomaly alerts fire");
+  public static final Setting INVENTORY_LOW_STOCK_THRESHOLD = new Setting("inventory.lowStockThreshold", "5", "low-stock threshold of a level that was not given its own (by an import)");
+  public static final Setting INVENTORY_CART_RESERVATIONS = new Setting("inventory.cartReservations", "", "comma-separated store ids whose product_added / product_removed events hold and release stock");
+  public static final Setting INVENTORY_CART_RESERVATION_TTL = new Setting("inventory.cartReservationTtl", "15m", "how long a soft cart reservation lives after its event");
+  public static final Setting INVENTORY_RESERVATION_MAX_TTL = new Setting("inventory.reservationMaxTtl", "1h", "longest ttlSeconds a reservation request may ask for; above it, 400");
   public static final Setting SHUTDOWN_TIMEOUT = new Setting("shutdown.timeout", "30s", "how long SIGTERM waits for in-flight requests");
 
   public static final List<Setting> ALL = List.of(
@@ -50,7 +54,8 @@ public final class Settings {
       PIPELINE_ENABLED, PIPELINE_PARTITIONS, PIPELINE_FLUSH_INTERVAL, PIPELINE_READ_BATCH, WINDOW_SHORT, WINDOW_LONG,
       WINDOW_HOPPING_SIZE, WINDOW_HOPPING_ADVANCE, WINDOW_SESSION_GAP, WINDOW_OUT_OF_ORDERNESS,
       WINDOW_ALLOWED_LATENESS, WINDOW_CORRECTIONS, WINDOW_IDLE_GRACE, ANALYTICS_SMA_WINDOWS,
-      ANALYTICS_EMA_ALPHA, ANALYTICS_ANOMALY_K, ANALYTICS_ANOMALY_WARM_UP, SHUTDOWN_TIMEOUT);
+      ANALYTICS_EMA_ALPHA, ANALYTICS_ANOMALY_K, ANALYTICS_ANOMALY_WARM_UP, INVENTORY_LOW_STOCK_THRESHOLD,
+      INVENTORY_CART_RESERVATIONS, INVENTORY_CART_RESERVATION_TTL, INVENTORY_RESERVATION_MAX_TTL, SHUTDOWN_TIMEOUT);
 
   private Settings() {
   }

@@ -2,14 +2,18 @@ package io.storepulse.config;
 
 import io.storepulse.analytics.EngineSettings;
 import io.storepulse.ingest.IngestLimits;
+import io.storepulse.inventory.InventorySettings;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /**
@@ -28,7 +32,15 @@ public record StorePulseConfig(
     WriterSettings writer,
     PipelineSettings pipeline,
     EngineSettings engine,
+    InventoryConfig inventory,
     Duration shutdownTimeout) {
+
+  /**
+   * Inventory: the partitions' {@link InventorySettings} (the book's defaults for what is not
+   * configurable) and the API's limit on a reservation's lifetime.
+   */
+  public record InventoryConfig(InventorySettings book, Duration reservationMaxTtl) {
+  }
 
   /** The analytics pipeline's partitions and how they persist. */
   public record PipelineSettings(boolean enabled, int partitions, Duration flushInterval, int readBatch) {
@@ -88,6 +100,7 @@ public record StorePulseConfig(
             p.duration(Settings.PIPELINE_FLUSH_INTERVAL),
             p.integer(Settings.PIPELINE_READ_BATCH, 1, 100_000)),
         engineSettings(p),
+        inventory(p),
         p.duration(Settings.SHUTDOWN_TIMEOUT));
     if (writer.queueCapacity() < ingest.maxEventsPerRequest()) {
       p.errors.add(Parser.invalid(Settings.WRITER_QUEUE_CAPACITY, Integer.toString(writer.queueCapacity()),
@@ -133,6 +146,27 @@ public record StorePulseConfig(
       p.errors.add("window settings do not fit together: " + e.getMessage());
       return d;
     }
+  }
+
+  /** The inventory settings: the configured ones, the book's defaults for the rest. */
+  private static InventoryConfig inventory(Parser p) {
+    InventorySettings d = InventorySettings.defaults();
+    int threshold = p.integer(Settings.INVENTORY_LOW_STOCK_THRESHOLD, 0, Integer.MAX_VALUE);
+    Set<String> cartStores = p.optional(Settings.INVENTORY_CART_RESERVATIONS, StorePulseConfig::storeIds,
+        "comma-separated store ids").orElse(Set.of());
+    Duration cartTtl = p.duration(Settings.INVENTORY_CART_RESERVATION_TTL);
+    Duration maxTtl = p.duration(Settings.INVENTORY_RESERVATION_MAX_TTL);
+    if (maxTtl.toSeconds() < 1) {
+      p.errors.add(Parser.invalid(Settings.INVENTORY_RESERVATION_MAX_TTL,
+          p.raw(Settings.INVENTORY_RESERVATION_MAX_TTL), "a duration of at least 1s"));
+    }
+    return new InventoryConfig(new InventorySettings(threshold, cartStores, cartTtl, d.idempotencyRetention(),
+        d.orderRetention()), maxTtl);
+  }
+
+  private static Set<String> storeIds(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(id -> !id.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private static DatabaseUrl databaseUrl(String value) {

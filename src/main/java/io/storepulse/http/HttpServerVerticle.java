@@ -55,7 +55,8 @@ public final class HttpServerVerticle extends VerticleBase {
     router.post("/v1/events").handler(ingest::handle);
     new AdminHandler(credentials, services.stores()).mount(router);
     new QueryHandler(credentials, services.results(), config.engine(), config.pipeline().partitions()).mount(router);
-    new InventoryHandler(credentials, services.results(), config.pipeline().partitions()).mount(router);
+    new InventoryHandler(credentials, services.results(), config.pipeline().partitions(),
+        config.inventory().reservationMaxTtl()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
     router.route().failureHandler(Problems::handle);
     // what no route handles (unknown path, method not allowed) is answered as a problem too

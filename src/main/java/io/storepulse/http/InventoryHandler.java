@@ -40,17 +40,18 @@ final class InventoryHandler {
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
   private static final long DEFAULT_TTL_SECONDS = 15 * 60;
-  private static final long MAX_TTL_SECONDS = 7 * 24 * 3600;
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final Credentials credentials;
   private final ResultQueries results;
   private final int partitions;
+  private final long maxTtlSeconds;
 
-  InventoryHandler(Credentials credentials, ResultQueries results, int partitions) {
+  InventoryHandler(Credentials credentials, ResultQueries results, int partitions, Duration reservationMaxTtl) {
     this.credentials = credentials;
     this.results = results;
     this.partitions = partitions;
+    this.maxTtlSeconds = reservationMaxTtl.toSeconds();
   }
 
   void mount(Router router) {
@@ -96,9 +97,9 @@ final class InventoryHandler {
     if (quantity < 1) {
       throw ClientFault.badRequest("\"quantity\" must be at least 1");
     }
-    long ttlSeconds = wholeNumber(body, "ttlSeconds", DEFAULT_TTL_SECONDS);
-    if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw ClientFault.badRequest("\"ttlSeconds\" must be from 1 to " + MAX_TTL_SECONDS);
+    long ttlSeconds = wholeNumber(body, "ttlSeconds", Math.min(DEFAULT_TTL_SECONDS, maxTtlSeconds));
+    if (ttlSeconds < 1 || ttlSeconds > maxTtlSeconds) {
+      throw ClientFault.badRequest("\"ttlSeconds\" must be from 1 to " + maxTtlSeconds);
     }
     String visitorId = optionalString(body, "visitorId");
     String orderId = optionalString(body, "orderId");

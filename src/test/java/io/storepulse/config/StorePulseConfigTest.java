@@ -1,6 +1,7 @@
 package io.storepulse.config;
 
 import io.storepulse.ingest.IngestLimits;
+import io.storepulse.inventory.InventorySettings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +106,39 @@ class StorePulseConfigTest {
     assertNamed(e.getMessage(), "db.poolSize", "STOREPULSE_DB_POOL_SIZE", "-1");
     assertNamed(e.getMessage(), "ingest.maxEventBytes", "STOREPULSE_INGEST_MAX_EVENT_BYTES", "63");
     assertNamed(e.getMessage(), "shutdown.timeout", "STOREPULSE_SHUTDOWN_TIMEOUT", "0s");
+  }
+
+  @Test
+  void inventoryDefaultsAreTheBooksDefaultsWithAnHourForAReservation() {
+    StorePulseConfig.InventoryConfig inventory = StorePulseConfig.parse(Map.of()).inventory();
+    assertEquals(InventorySettings.defaults(), inventory.book());
+    assertEquals(Duration.ofHours(1), inventory.reservationMaxTtl());
+  }
+
+  @Test
+  void inventorySettingsReachTheBooksSettings() {
+    StorePulseConfig.InventoryConfig inventory = StorePulseConfig.parse(Map.of(
+        "inventory.lowStockThreshold", "12",
+        "inventory.cartReservations", " shop-a, shop-b ,,",
+        "inventory.cartReservationTtl", "5m",
+        "inventory.reservationMaxTtl", "2h")).inventory();
+    assertEquals(12, inventory.book().defaultLowStockThreshold());
+    assertEquals(Set.of("shop-a", "shop-b"), inventory.book().cartReservationStores());
+    assertTrue(inventory.book().cartReservations("shop-b"));
+    assertFalse(inventory.book().cartReservations("shop-c"));
+    assertEquals(Duration.ofMinutes(5), inventory.book().cartReservationTtl());
+    assertEquals(Duration.ofHours(2), inventory.reservationMaxTtl());
+  }
+
+  @Test
+  void invalidInventorySettingsAreReported() {
+    ConfigException e = assertThrows(ConfigException.class, () -> StorePulseConfig.parse(Map.of(
+        "inventory.lowStockThreshold", "-1",
+        "inventory.cartReservationTtl", "0m",
+        "inventory.reservationMaxTtl", "500ms")));
+    assertNamed(e.getMessage(), "inventory.lowStockThreshold", "STOREPULSE_INVENTORY_LOW_STOCK_THRESHOLD", "-1");
+    assertNamed(e.getMessage(), "inventory.cartReservationTtl", "STOREPULSE_INVENTORY_CART_RESERVATION_TTL", "0m");
+    assertNamed(e.getMessage(), "inventory.reservationMaxTtl", "STOREPULSE_INVENTORY_RESERVATION_MAX_TTL", "500ms");
   }
 
   @Test
