@@ -5,9 +5,12 @@ import io.storepulse.api.ServerFault;
 import io.storepulse.eventlog.StoreSlot;
 import io.storepulse.inventory.AdjustResult;
 import io.storepulse.inventory.Holder;
+import io.storepulse.inventory.ImportResult;
+import io.storepulse.inventory.ImportRow;
 import io.storepulse.inventory.Reservation;
 import io.storepulse.inventory.ReserveResult;
 import io.storepulse.inventory.StockLevel;
+import io.storepulse.inventory.StockImport;
 import io.storepulse.inventory.StockTarget;
 import io.storepulse.pipeline.InventoryAnswer;
 import io.storepulse.pipeline.InventoryOperation;
@@ -27,6 +30,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -37,6 +43,8 @@ import java.util.UUID;
 final class InventoryHandler {
 
   private static final int MAX_BODY_BYTES = 16 * 1024;
+  private static final int MAX_IMPORT_BYTES = 1024 * 1024;
+  private static final int MAX_IMPORT_ROWS = 10_000;
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1000;
   private static final long DEFAULT_TTL_SECONDS = 15 * 60;
@@ -55,6 +63,9 @@ final class InventoryHandler {
   }
 
   void mount(Router router) {
+    // before the smaller limit of the routes below: a request's first body handler is the one that reads it
+    router.post("/v1/stores/:store/inventory").handler(BodyHandler.create().setBodyLimit(MAX_IMPORT_BYTES))
+        .handler(this::importStock);
     router.route("/v1/stores/:store/inventory/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/v1/stores/:store/inventory").handler(this::levels);
     router.get("/v1/stores/:store/inventory/:sku").handler(this::level);
@@ -167,6 +178,100 @@ final class InventoryHandler {
     }
     respond(ctx, 200, send(ctx, store, new InventoryOperation.Adjust(store, sku, target, key.trim(), expectedVersion))
         .map(result -> adjusted(ctx, store, (AdjustResult) result)));
+  }
+
+  /**
+   * Bulk import of initial stock, JSON or CSV. Rows that cannot be read are reported with the
+   * book's per-row results; 200 when a row was imported, 400 with the results when none was.
+   */
+  private void importStock(RoutingContext ctx) {
+    String store = writableStore(ctx);
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    String importId = key == null || key.isBlank() ? "import-" + UUID.randomUUID() : key.trim();
+    List<StockImport.ReadRow> rows = readImport(ctx);
+    if (rows.isEmpty()) {
+      throw ClientFault.badRequest("the import has no rows");
+    }
+    List<ImportRow> forBook = StockImport.forBook(rows);
+    Future<List<ImportResult>> decided = forBook.isEmpty()
+        ? Future.succeededFuture(List.of()) // nothing for the book: answered without the partition
+        : send(ctx, store, new InventoryOperation.Import(store, forBook, importId)).map(result -> {
+          @SuppressWarnings("unchecked")
+          List<ImportResult> results = (List<ImportResult>) result;
+          return results;
+        });
+    respond(ctx, 200, decided.map(results -> {
+      JsonArray answers = new JsonArray();
+      int imported = 0;
+      for (StockImport.RowOutcome outcome : StockImport.merge(rows, results)) {
+        JsonObject answer = new JsonObject().put("row", outcome.number()).put("sku", outcome.sku());
+        if (outcome.result() instanceof ImportResult.Imported done) {
+          imported++;
+          answer.put("status", "imported").put("level", level(done.level()));
+        } else {
+          answer.put("status", "rejected").put("error", ((ImportResult.Rejected) outcome.result()).error());
+        }
+        answers.add(answer);
+      }
+      int rejected = answers.size() - imported;
+      if (imported == 0) {
+        throw ClientFault.badRequest("none of the " + rejected + " rows could be imported")
+            .with("imported", 0).with("rejected", rejected).with("results", answers);
+      }
+      return new JsonObject().put("store", store).put("imported", imported).put("rejected", rejected)
+          .put("results", answers);
+    }));
+  }
+
+  private static List<StockImport.ReadRow> readImport(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    try {
+      if (mediaType.equals("text/csv")) {
+        return StockImport.readCsv(ctx.body().asString("UTF-8"), MAX_IMPORT_ROWS);
+      }
+      if (mediaType.equals("application/json")) {
+        return readJsonRows(ctx);
+      }
+    } catch (StockImport.TooManyRows e) {
+      throw ClientFault.payloadTooLarge(e.getMessage());
+    }
+    throw ClientFault.unsupportedMediaType("an import is application/json (an array of rows) or text/csv");
+  }
+
+  private static List<StockImport.ReadRow> readJsonRows(RoutingContext ctx) {
+    JsonArray array;
+    try {
+      array = ctx.body().asJsonArray();
+    } catch (DecodeException | ClassCastException e) {
+      array = null;
+    }
+    if (array == null) {
+      throw ClientFault.badRequest("the body must be a JSON array of {\"sku\", \"onHand\", \"lowStockThreshold\"?}");
+    }
+    if (array.size() > MAX_IMPORT_ROWS) {
+      throw new StockImport.TooManyRows(MAX_IMPORT_ROWS);
+    }
+    List<StockImport.ReadRow> rows = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object element = array.getValue(i);
+      if (element instanceof JsonObject row) {
+        rows.add(StockImport.readFields(i + 1, row.getValue("sku"), row.getValue("onHand"),
+            row.getValue("lowStockThreshold")));
+      } else {
+        rows.add(StockImport.readFields(i + 1, null, null, null).withError("a row must be a JSON object"));
+      }
+    }
+    return rows;
+  }
+
+  private static JsonObject level(StockLevel level) {
+    return new JsonObject()
+        .put("onHand", level.onHand())
+        .put("reserved", level.reserved())
+        .put("available", level.available())
+        .put("lowStockThreshold", level.lowStockThreshold())
+        .put("version", level.version());
   }
 
   private static JsonObject adjusted(RoutingContext ctx, String store, AdjustResult result) {

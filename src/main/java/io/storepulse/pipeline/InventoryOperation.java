@@ -1,9 +1,11 @@
 package io.storepulse.pipeline;
 
 import io.storepulse.inventory.Holder;
+import io.storepulse.inventory.ImportRow;
 import io.storepulse.inventory.StockTarget;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A synchronous inventory operation, sent to the partition that owns the store (see
@@ -29,8 +31,16 @@ public sealed interface InventoryOperation {
       implements InventoryOperation {
   }
 
+  /** Set the levels of a bulk import; replied with one {@code ImportResult} per row, in order. */
+  record Import(String storeId, List<ImportRow> rows, String importId) implements InventoryOperation {
+
+    public Import {
+      rows = List.copyOf(rows);
+    }
+  }
+
   /** The record types sent on the event bus, for codec registration. */
   static Class<?>[] types() {
-    return new Class<?>[] {Reserve.class, Release.class, Adjust.class, InventoryAnswer.class};
+    return new Class<?>[] {Reserve.class, Release.class, Adjust.class, Import.class, InventoryAnswer.class};
   }
 }

@@ -305,6 +305,8 @@ public final class PartitionVerticle extends VerticleBase {
       result = held.isPresent() && held.get().sku().equals(r.sku())
           ? book.release(r.storeId(), r.reservationId(), now).orElse(null)
           : null;
+    } else if (operation instanceof InventoryOperation.Import i) {
+      result = book.importStock(i.storeId(), i.rows(), i.importId(), now);
     } else {
       InventoryOperation.Adjust a = (InventoryOperation.Adjust) operation;
       result = book.adjust(a.storeId(), a.sku(), a.target(), a.idempotencyKey(), a.expectedVersion(), now);
