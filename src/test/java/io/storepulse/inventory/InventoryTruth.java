@@ -254,7 +254,7 @@ final class InventoryTruth {
     return problems;
   }
 
-  /** Movements of {@code store} whose SKU has no level row; an empty list when there are none. */
+  /** How many movements of {@code store} have no level row (0 when the ledger belongs to levels). */
   static long movementsWithoutLevel(Connection db, String store) throws SQLException {
     try (PreparedStatement query = db.prepareStatement("""
         SELECT count(*) FROM inventory_movements m WHERE m.store_id = ? AND NOT EXISTS
