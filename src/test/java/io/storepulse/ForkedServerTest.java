@@ -1,6 +1,7 @@
 package io.storepulse;
 
 import io.storepulse.config.DatabaseUrl;
+import io.storepulse.testing.CrashDrill;
 import io.storepulse.testing.Deadline;
 import io.storepulse.testing.EmbeddedPostmaster;
 import io.storepulse.testing.ForkedServer;
@@ -128,9 +129,7 @@ class ForkedServerTest {
       storefronts.start(8, 15);
       storefronts.join(Duration.ofSeconds(60));
       // the whole machine dies the moment the last answer is in: the JVM and PostgreSQL alike
-      server.sigkill();
-      postmaster.killWithChildren(Duration.ofSeconds(20));
-      server.awaitExit(Duration.ofSeconds(10));
+      CrashDrill.killMachine(server, postmaster);
 
       assertEquals(8 * 15 * 25, storefronts.acknowledged().size(), storefronts.summary() + server.describe());
       acknowledged = storefronts.acknowledged();
