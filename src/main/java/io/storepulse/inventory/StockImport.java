@@ -69,6 +69,9 @@ public final class StockImport {
       try {
         fields = fields(line);
       } catch (IllegalArgumentException e) {
+        if (rows.size() >= maxRows) {
+          throw new TooManyRows(maxRows);
+        }
         rows.add(ReadRow.refused(number, null, e.getMessage()));
         first = false;
         continue;
@@ -78,7 +81,7 @@ public final class StockImport {
         continue; // the header
       }
       first = false;
-      if (rows.size() == maxRows) {
+      if (rows.size() >= maxRows) {
         throw new TooManyRows(maxRows);
       }
       String sku = fields.get(0);
