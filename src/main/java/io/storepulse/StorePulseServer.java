@@ -287,18 +287,6 @@ public final class StorePulseServer {
     return config.http().port();
   }
 
-  public String adminToken() {
-    return adminToken;
-  }
-
-  public DatabaseUrl databaseUrl() {
-    return databaseUrl;
-  }
-
-  public Vertx vertx() {
-    return vertx;
-  }
-
   /** Connections in use per pool, from the Vert.x pool metrics. */
   private static Map<String, Object> poolUse(PrometheusMeterRegistry registry) {
     Map<String, Object> use = new LinkedHashMap<>();

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The server cannot take the request now (overload, database outage, shutdown); the client may
- * retry the same request after {@link #retryAfter()}. Rendered as 503 or 429 with
+ * retry the same request after {@link #retryAfter()}. Rendered as 503 with
  * {@code Retry-After}.
  */
 public class ServerFault extends RuntimeException {
@@ -26,10 +26,6 @@ public class ServerFault extends RuntimeException {
 
   public static ServerFault unavailable(String detail, Throwable cause) {
     return new ServerFault(503, "unavailable", detail, Duration.ofSeconds(2), cause);
-  }
-
-  public static ServerFault tooManyRequests(String detail, Duration retryAfter) {
-    return new ServerFault(429, "rate-limited", detail, retryAfter, null);
   }
 
   public int status() {

@@ -78,10 +78,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return new DatabaseUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "");
   }
 
-  public int port() {
-    return postgres.getPort();
-  }
-
   /** Stops the server with a fast shutdown: sessions end, committed data stays. */
   @Override
   public void close() throws IOException {

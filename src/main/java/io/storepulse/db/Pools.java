@@ -10,7 +10,10 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.util.concurrent.TimeUnit;
 
-/** Creates the connection pools; short timeouts so an outage turns into 503s, not hanging requests. */
+/**
+ * Creates the connection pools. A short TCP connect timeout turns an outage into quick 503s; the
+ * wait for a free connection is longer, because a busy machine can need seconds to open one.
+ */
 public final class Pools {
 
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;

@@ -41,10 +41,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<PartitionProgress>localConsumer(PipelineAddresses.PROGRESS, message -> {
-      PartitionProgress p = message.body();
-      pipeline.record(p.partition(), new PipelineStats.Progress(p.position(), p.watermark(), p.lateCount(), p.persistedAt()));
-    });
+    vertx.eventBus().<PartitionProgress>localConsumer(PipelineAddresses.PROGRESS, message -> pipeline.record(message.body()));
     return checkDatabase().onComplete(v -> {
       publish();
       timer = vertx.setPeriodic(PERIOD.toMillis(), id -> checkDatabase().onComplete(done -> publish()));

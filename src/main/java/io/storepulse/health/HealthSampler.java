@@ -1,5 +1,6 @@
 package io.storepulse.health;
 
+import io.storepulse.pipeline.PartitionProgress;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -111,8 +113,7 @@ public final class HealthSampler {
     long lateEvents = 0;
     long maxCheckpointAgeMillis = 0;
     Map<String, Object> partitions = new LinkedHashMap<>();
-    for (Map.Entry<Integer, PipelineStats.Progress> entry : new java.util.TreeMap<>(pipeline.partitions()).entrySet()) {
-      PipelineStats.Progress progress = entry.getValue();
+    for (PartitionProgress progress : new TreeMap<>(pipeline.partitions()).values()) {
       long checkpointAge = Duration.between(progress.persistedAt(), now).toMillis();
       maxCheckpointAgeMillis = Math.max(maxCheckpointAgeMillis, checkpointAge);
       lateEvents += progress.lateCount();
@@ -123,7 +124,7 @@ public final class HealthSampler {
       partition.put("watermarkLagSeconds", progress.watermark() == null
           ? null : round(Duration.between(progress.watermark(), now).toMillis() / 1000.0));
       partition.put("checkpointAgeSeconds", round(checkpointAge / 1000.0));
-      partitions.put(Integer.toString(entry.getKey()), partition);
+      partitions.put(Integer.toString(progress.partition()), partition);
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("lateEvents", lateEvents);

@@ -1,23 +1,20 @@
 package io.storepulse.health;
 
-import java.time.Instant;
+import io.storepulse.pipeline.PartitionProgress;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The last persisted progress of each pipeline partition, for health reports. Thread-safe. */
 public final class PipelineStats {
 
-  /** One partition's last persisted flush. */
-  public record Progress(long position, Instant watermark, long lateCount, Instant persistedAt) {
+  private final Map<Integer, PartitionProgress> partitions = new ConcurrentHashMap<>();
+
+  public void record(PartitionProgress progress) {
+    partitions.put(progress.partition(), progress);
   }
 
-  private final Map<Integer, Progress> partitions = new ConcurrentHashMap<>();
-
-  public void record(int partition, Progress progress) {
-    partitions.put(partition, progress);
-  }
-
-  public Map<Integer, Progress> partitions() {
+  public Map<Integer, PartitionProgress> partitions() {
     return Map.copyOf(partitions);
   }
 }

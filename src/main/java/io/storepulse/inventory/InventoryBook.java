@@ -378,10 +378,6 @@ public final class InventoryBook {
     return all;
   }
 
-  public int reservationCount() {
-    return reservations.size();
-  }
-
   // ---------------------------------------------------------------- changes
 
   private Level declare(String storeId, String sku) {

@@ -21,8 +21,4 @@ public enum MovementReason {
   /** A row of a bulk import set the level. */
   IMPORT;
 
-  /** Whether the reason says the store keeps stock for the product, see {@link InventoryBook}. */
-  boolean declaresStock() {
-    return this == RESTOCK || this == ADJUST || this == IMPORT;
-  }
 }

@@ -1,7 +1,6 @@
 package io.storepulse.store;
 
 import java.nio.ByteBuffer;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +31,4 @@ public final class KeyRegistry {
     byHash.putAll(keys);
   }
 
-  public Collection<ApiKey> all() {
-    return byHash.values();
-  }
 }

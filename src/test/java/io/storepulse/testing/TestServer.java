@@ -133,10 +133,6 @@ public final class TestServer implements AutoCloseable {
     return TestPostgres.queryValue(database, type, sql, params);
   }
 
-  public StorePulseServer server() {
-    return server;
-  }
-
   @Override
   public void close() {
     client.close();
