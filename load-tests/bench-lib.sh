@@ -5,7 +5,8 @@
 # storepulse on 127.0.0.1.
 
 LOAD_JAR=load-tests/target/storepulse-load-tests.jar
-STOREPULSE_JAR=target/storepulse.jar
+# another build can be compared with STOREPULSE_JAR=path/to/storepulse.jar
+STOREPULSE_JAR=${STOREPULSE_JAR:-target/storepulse.jar}
 # every step that waits has a bound, so a hung server cannot hold the run
 READY_SECONDS=60
 STOP_SECONDS=30

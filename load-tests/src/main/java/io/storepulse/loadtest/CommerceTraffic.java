@@ -19,7 +19,7 @@ final class CommerceTraffic {
   static final long MAX_CLIENT_DELAY_MILLIS = 2_000;
 
   private static final int VISITORS = 20_000;
-  private static final int SKUS = 500;
+  static final int SKUS = 500;
   private static final int MAX_ITEMS = 4;
   private static final int MAX_QUANTITY = 3;
 

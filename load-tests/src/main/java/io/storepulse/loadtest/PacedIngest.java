@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -81,26 +83,20 @@ public final class PacedIngest extends VerticleBase {
 
   public static void main(String[] args) throws IOException {
     Options options = Options.parse(args, Set.of("port", "keys", "rate", "batch", "seconds", "connections", "run-id"));
-    int port = options.positiveInt("port", 8080);
-    String runId = options.string("run-id", "run");
-    List<Store> stores = new ArrayList<>();
+    Map<String, String> keys = new LinkedHashMap<>();
     for (String line : Files.readAllLines(Path.of(options.string("keys", "keys.txt")))) {
       String[] parts = line.trim().split("\\s+");
       if (parts.length == 2) {
-        String storeId = parts[0];
-        stores.add(new Store(new CommerceTraffic(storeId, runId + "-" + storeId, storeId.hashCode()),
-            "Bearer " + parts[1]));
+        keys.put(parts[0], parts[1]);
       }
     }
-    if (stores.isEmpty()) {
-      throw new IllegalArgumentException("--keys names no 'storeId writeKey' line");
-    }
-    PacedIngest ingest = new PacedIngest(port, stores, options.positiveInt("rate", 20_000),
-        options.positiveInt("batch", 100), options.positiveInt("seconds", 30), options.positiveInt("connections", 16));
+    PacedIngest ingest = create(options.positiveInt("port", 8080), keys, options.string("run-id", "run"),
+        options.positiveInt("rate", 20_000), options.positiveInt("batch", 100), options.positiveInt("seconds", 30),
+        options.positiveInt("connections", 16));
 
     Vertx vertx = Vertx.vertx();
     vertx.deployVerticle(ingest)
-        .compose(id -> ingest.result.future())
+        .compose(id -> ingest.result())
         .onComplete(done -> {
           if (done.succeeded()) {
             System.out.println(done.result());
@@ -109,6 +105,28 @@ public final class PacedIngest extends VerticleBase {
           }
           vertx.close().onComplete(closed -> System.exit(done.succeeded() ? 0 : 1));
         });
+  }
+
+  /**
+   * A generator to deploy, e.g. next to other load in one JVM ({@code DashboardBench}).
+   *
+   * @param writeKeys store id to its write key; the stores' traffic is drawn from at random
+   * @param runId a prefix that keeps event ids unique per run
+   */
+  static PacedIngest create(int port, Map<String, String> writeKeys, String runId, int rate, int batch, int seconds,
+      int connections) {
+    List<Store> stores = new ArrayList<>();
+    writeKeys.forEach((storeId, key) -> stores.add(
+        new Store(new CommerceTraffic(storeId, runId + "-" + storeId, storeId.hashCode()), "Bearer " + key)));
+    if (stores.isEmpty()) {
+      throw new IllegalArgumentException("no 'storeId writeKey' to send to");
+    }
+    return new PacedIngest(port, stores, rate, batch, seconds, connections);
+  }
+
+  /** The {@code RESULT …} line, once every request is answered (or given up). */
+  Future<String> result() {
+    return result.future();
   }
 
   @Override
