@@ -220,23 +220,39 @@ public final class ClientQueue {
     }
   }
 
-  /** What waits for one subscription: its start, then the updates after it merged into one. */
+  /**
+   * What waits for one subscription: its start, then the updates after it merged into one. A
+   * lone update waits as the channel published it, the same object for every subscriber; only a
+   * second one makes the merged copy.
+   */
   private static final class Pending {
 
     private Start start;
+    /** The only update waiting, while no other has come to merge with it. */
+    private Update single;
     private long fromSeq;
     private long seq;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> removed = new LinkedHashSet<>();
 
     boolean hasUpdate() {
-      return !values.isEmpty() || !removed.isEmpty();
+      return single != null || !values.isEmpty() || !removed.isEmpty();
     }
 
     void merge(Update update) {
       if (!hasUpdate()) {
-        fromSeq = update.fromSeq();
+        single = update;
+        return;
       }
+      if (single != null) {
+        fromSeq = single.fromSeq();
+        fold(single);
+        single = null;
+      }
+      fold(update);
+    }
+
+    private void fold(Update update) {
       seq = update.seq();
       update.values().forEach((key, value) -> {
         values.put(key, value);
@@ -250,6 +266,11 @@ public final class ClientQueue {
     }
 
     Update takeUpdate() {
+      if (single != null) {
+        Update update = single;
+        single = null;
+        return update;
+      }
       Update update = new Update(fromSeq, seq, values, removed);
       values.clear();
       removed.clear();

@@ -211,6 +211,11 @@ final class DashboardConnection {
    * shows is skipped; the next one then stands for it too, which is the same as coalescing.
    */
   private void writeUpdate(String id, View view, Update update) {
+    if (view.keys == null) {
+      socket.writeTextMessage(DashboardMessages.update(id, view.seq + 1, update));
+      view.seq = update.seq();
+      return;
+    }
     Map<String, String> values = view.visible(update.values());
     Set<String> removed = view.visibleKeys(update.removed());
     if (values.isEmpty() && removed.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.storepulse.http;
 
 import io.storepulse.dashboard.ChannelKey;
+import io.storepulse.dashboard.Update;
 import io.vertx.core.json.Json;
 
 import java.util.Map;
@@ -31,9 +32,33 @@ final class DashboardMessages {
     return appendValues(json, state).append('}').toString();
   }
 
+  /** An update with only some of its keys, those a client's view shows. */
   static String update(String id, long fromSeq, long seq, Map<String, String> values, Set<String> removed) {
-    StringBuilder json = head("update", id).append(",\"fromSeq\":").append(fromSeq).append(",\"seq\":").append(seq)
-        .append(",\"values\":");
+    return updateHead(id, fromSeq, seq, 0).append(changes(values, removed)).toString();
+  }
+
+  /**
+   * An update with all its keys. The changes are encoded once per update and shared by every
+   * client it is written to; only the head differs between clients.
+   */
+  static String update(String id, long fromSeq, Update update) {
+    String changes = update.encodedChanges(u -> changes(u.values(), u.removed()));
+    return updateHead(id, fromSeq, update.seq(), changes.length()).append(changes).toString();
+  }
+
+  private static StringBuilder updateHead(String id, long fromSeq, long seq, int bodyLength) {
+    StringBuilder json = new StringBuilder(96 + id.length() + bodyLength).append("{\"type\":\"update\",\"id\":")
+        .append(quote(id));
+    return json.append(",\"fromSeq\":").append(fromSeq).append(",\"seq\":").append(seq);
+  }
+
+  /** {@code ,"values":{…},"removed":[…]}} — the rest of an update message after its seqs. */
+  private static String changes(Map<String, String> values, Set<String> removed) {
+    int length = 32;
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      length += entry.getKey().length() + entry.getValue().length() + 4;
+    }
+    StringBuilder json = new StringBuilder(length).append(",\"values\":");
     appendValues(json, values).append(",\"removed\":[");
     boolean first = true;
     for (String key : removed) {

@@ -3,6 +3,7 @@ package io.storepulse.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -40,6 +41,21 @@ class ClientQueueTest {
     channel.publish(Map.of("sku-2", "9"));
     assertEquals(new Outbound.Delivered("c1", new Update(3, 3, Map.of("sku-2", "9"), Set.of())),
         queue.poll().orElseThrow());
+  }
+
+  @Test
+  void clientThatKeepsUpGetsThePublishedUpdateItselfSharedWithEveryOtherSubscriber() {
+    ClientQueue other = new ClientQueue(LIMITS, nanos::get, () -> { });
+    queue.subscribe("c1", channel, OptionalLong.empty());
+    other.subscribe("c1", channel, OptionalLong.empty());
+    queue.poll();
+    other.poll();
+
+    channel.publish(Map.of("a", "1"));
+
+    Update mine = assertInstanceOf(Outbound.Delivered.class, queue.poll().orElseThrow()).update();
+    Update theirs = assertInstanceOf(Outbound.Delivered.class, other.poll().orElseThrow()).update();
+    assertSame(mine, theirs);
   }
 
   @Test

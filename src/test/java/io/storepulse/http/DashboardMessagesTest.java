@@ -1,0 +1,35 @@
+package io.storepulse.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.storepulse.dashboard.Update;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DashboardMessagesTest {
+
+  private final Update update = new Update(7, 7, Map.of("SKU-\"1\"", "{\"onHand\":3}"), Set.of("SKU-2"));
+
+  @Test
+  void updateEncodedOnceForAllClientsReadsAsTheUpdateWithItsKeys() {
+    String shared = DashboardMessages.update("i1", 5, update);
+
+    assertEquals(DashboardMessages.update("i1", 5, 7, update.values(), update.removed()), shared);
+    assertEquals(new JsonObject().put("type", "update").put("id", "i1").put("fromSeq", 5).put("seq", 7)
+        .put("values", new JsonObject().put("SKU-\"1\"", new JsonObject().put("onHand", 3)))
+        .put("removed", new JsonArray().add("SKU-2")), new JsonObject(shared));
+  }
+
+  @Test
+  void clientsOfOneUpdateDifferOnlyInTheirHead() {
+    String first = DashboardMessages.update("i1", 7, update);
+    String second = DashboardMessages.update("inventory", 3, update);
+
+    assertEquals(first.substring(first.indexOf(",\"values\"")), second.substring(second.indexOf(",\"values\"")));
+    assertEquals(3, new JsonObject(second).getLong("fromSeq"));
+    assertEquals("inventory", new JsonObject(second).getString("id"));
+  }
+}
