@@ -43,6 +43,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class DashboardBench {
 
+  /** Starts with a letter that nothing else in the inventory channel's JSON holds: the clients search for it. */
   static final String PROBE_SKU = "Z-probe";
   /** The probe SKU's stock before the first probe: far from any low-stock threshold. */
   static final long PROBE_BASE = 1_000_000;
@@ -298,7 +299,7 @@ public final class DashboardBench {
       channels.append(i == 0 ? "" : ", ").append(DashboardClients.CHANNELS[i]).append(' ')
           .append(String.format(Locale.ROOT, "%.1f", perChannel[i] / phaseSeconds / clients));
     }
-    long perClient = heapOne >= 0 ? (heapAll - heapOne) / Math.max(1, clients - 1) : -1;
+    long perClient = heapOne >= 0 && clients > 1 ? (heapAll - heapOne) / (clients - 1) : -1;
 
     System.out.println();
     System.out.printf(Locale.ROOT, "steady phase, %.1f s, %d clients, %d events/s targeted%n", phaseSeconds, clients,
@@ -325,7 +326,7 @@ public final class DashboardBench {
         loopDelay.getMaxValue() / 1000.0);
     System.out.printf(Locale.ROOT, "  %-16s %d clients connected and subscribed in %.1f s%n", "connect", clients,
         connectSeconds);
-    if (heapOne >= 0) {
+    if (perClient >= 0) {
       System.out.printf(Locale.ROOT, "  %-16s %.1f MB with 1 client, %.1f MB with %d (after a full GC, least of 3):"
               + " %.1f KB per client%n", "server heap", heapOne / 1e6, heapAll / 1e6, clients, perClient / 1024.0);
     }
@@ -341,6 +342,24 @@ public final class DashboardBench {
         fanOut, minSecond == Long.MAX_VALUE ? 0 : minSecond, bytes / phaseSeconds / 1e6, coalesced, gaps, errors,
         closes, cpuNanos / 1e9 / phaseSeconds, loopDelay.getValueAtPercentile(99) / 1000.0, heapOne, heapAll,
         perClient, probeFailure == null ? "none" : "yes");
+    System.out.println("--- probes of the steady phase: number, sent at (ms into the phase), send -> ack,"
+        + " send -> first client, send -> last client (ms; - when none saw it) ---");
+    long origin = firstProbe <= lastProbe ? probes.sentNanos(firstProbe) : 0;
+    for (int probe = firstProbe; probe <= lastProbe; probe++) {
+      long sent = probes.sentNanos(probe);
+      long firstArrival = Long.MAX_VALUE;
+      long lastArrival = 0;
+      for (long arrival : probes.arrivals(probe)) {
+        if (arrival != 0) {
+          firstArrival = Math.min(firstArrival, arrival);
+          lastArrival = Math.max(lastArrival, arrival);
+        }
+      }
+      System.out.printf(Locale.ROOT, "probe %d %.0f %.1f %s %s%n", probe, (sent - origin) / 1e6,
+          (probes.ackNanos(probe) - sent) / 1e6, lastArrival == 0 ? "-" : String.format(Locale.ROOT, "%.1f",
+              (firstArrival - sent) / 1e6), lastArrival == 0 ? "-" : String.format(Locale.ROOT, "%.1f",
+              (lastArrival - sent) / 1e6));
+    }
   }
 
   private static String describeIngest(String result) {

@@ -38,6 +38,8 @@ final class DashboardClients extends VerticleBase {
   private static final byte[] FROM_SEQ = bytes("\"fromSeq\":");
   private static final byte[] SEQ = bytes("\"seq\":");
   private static final byte[] ID = bytes("\"id\":\"");
+  /** Where the probe SKU starts in the needle {@code "sku":"<probe SKU>","onHand":}. */
+  private static final int PROBE_ANCHOR = "\"sku\":\"".length();
 
   /** What a block saw; summed over blocks for the report. */
   record Stats(long updates, long coalesced, long bytes, long[] perChannel, long gaps, long errors,
@@ -74,6 +76,8 @@ final class DashboardClients extends VerticleBase {
   private final byte[] openType;
   /** The frames so far of an open inventory message, for the probe search at its end. */
   private final Buffer[] openInventory;
+  /** Where an inventory message is copied for the probe search, which is faster over an array. */
+  private byte[] scratch = new byte[64 * 1024];
 
   // counted while measuring
   private long updates;
@@ -295,7 +299,12 @@ final class DashboardClients extends VerticleBase {
    * probe it newly shows; a snapshot only sets where the client starts.
    */
   private void probe(int c, byte type, Buffer data, long now) {
-    int at = indexOf(data, 0, probeNeedle);
+    int length = data.length();
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, scratch.length * 2)];
+    }
+    data.getBytes(0, length, scratch, 0);
+    int at = indexOf(scratch, length, probeNeedle, PROBE_ANCHOR);
     if (at < 0) {
       return;
     }
@@ -329,6 +338,29 @@ final class DashboardClients extends VerticleBase {
         }
       }
       return i;
+    }
+    return -1;
+  }
+
+  /**
+   * {@link #indexOf(Buffer, int, byte[])} over a plain array, for the long inventory messages:
+   * looks for the needle's byte at {@code anchor}, rare in the messages (the probe SKU's first
+   * letter), and only then compares the rest.
+   */
+  private static int indexOf(byte[] data, int length, byte[] needle, int anchor) {
+    byte rare = needle[anchor];
+    outer:
+    for (int i = anchor; i <= length - needle.length + anchor; i++) {
+      if (data[i] != rare) {
+        continue;
+      }
+      int start = i - anchor;
+      for (int j = 0; j < needle.length; j++) {
+        if (data[start + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return start;
     }
     return -1;
   }
