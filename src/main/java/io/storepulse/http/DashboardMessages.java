@@ -100,7 +100,18 @@ final class DashboardMessages {
     return json.append('}');
   }
 
+  /**
+   * A JSON string. Keys and ids rarely hold a character JSON must escape; those that hold none are
+   * only put in quotes, since encoding every key through Jackson was a quarter of the time spent
+   * writing updates to a thousand dashboards.
+   */
   private static String quote(String text) {
-    return Json.encode(text);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        return Json.encode(text);
+      }
+    }
+    return '"' + text + '"';
   }
 }

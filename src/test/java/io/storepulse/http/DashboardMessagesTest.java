@@ -32,4 +32,17 @@ class DashboardMessagesTest {
     assertEquals(3, new JsonObject(second).getLong("fromSeq"));
     assertEquals("inventory", new JsonObject(second).getString("id"));
   }
+
+  @Test
+  void idsAndKeysThatNeedEscapingStayValidJson() {
+    String id = "a\"b\\c\n";
+    String key = "sku\u0001\"x\"";
+    String message = DashboardMessages.update(id, 1, 1, Map.of(key, "1", "plain", "2"), Set.of("gone\t"));
+
+    JsonObject parsed = new JsonObject(message);
+    assertEquals(id, parsed.getString("id"));
+    assertEquals(1, parsed.getJsonObject("values").getInteger(key));
+    assertEquals(2, parsed.getJsonObject("values").getInteger("plain"));
+    assertEquals("gone\t", parsed.getJsonArray("removed").getString(0));
+  }
 }
