@@ -240,6 +240,7 @@ public final class DashboardBench {
     Histogram sendToDash = new Histogram(MICROS_LIMIT, 3);
     Histogram ackToDash = new Histogram(MICROS_LIMIT, 3);
     Histogram sendToAck = new Histogram(MICROS_LIMIT, 3);
+    Histogram sendToFirst = new Histogram(MICROS_LIMIT, 3);
     Histogram sendToLast = new Histogram(MICROS_LIMIT, 3);
     long missing = 0;
     long beforeAck = 0;
@@ -252,6 +253,7 @@ public final class DashboardBench {
       }
       measured++;
       sendToAck.recordValue(micros(ack - sent));
+      long first = Long.MAX_VALUE;
       long last = 0;
       for (long arrival : probes.arrivals(probe)) {
         if (arrival == 0) {
@@ -263,9 +265,11 @@ public final class DashboardBench {
           beforeAck++;
         }
         ackToDash.recordValue(micros(Math.max(0, arrival - ack)));
+        first = Math.min(first, arrival);
         last = Math.max(last, arrival);
       }
       if (last > 0) {
+        sendToFirst.recordValue(micros(first - sent));
         sendToLast.recordValue(micros(last - sent));
       }
     }
@@ -320,6 +324,7 @@ public final class DashboardBench {
         sendToDash.getTotalCount());
     System.out.printf(Locale.ROOT, "  %-16s %s   (%d arrivals before the ack, counted as 0)%n", "ack -> dashboard",
         percentiles(ackToDash), beforeAck);
+    System.out.printf(Locale.ROOT, "  %-16s %s%n", "send -> first client", percentiles(sendToFirst));
     System.out.printf(Locale.ROOT, "  %-16s %s%n", "send -> last client", percentiles(sendToLast));
     System.out.printf(Locale.ROOT, "  %-16s %d probe arrivals missing (a client never saw the probe); the last probe"
         + " had reached every client %.1f s after the steady phase%n", "missing", missing, drainSeconds);
@@ -342,11 +347,11 @@ public final class DashboardBench {
     System.out.println("  steady ingest    " + steadyResult);
     System.out.printf(Locale.ROOT, "RESULT clients=%d seconds=%.3f probes=%d send_p50_ms=%.1f send_p99_ms=%.1f"
             + " send_max_ms=%.1f ack_p50_ms=%.1f ack_p99_ms=%.1f probe_ack_p50_ms=%.1f probe_ack_p99_ms=%.1f"
-            + " last_p99_ms=%.1f missing=%d fanout_per_s=%.0f fanout_min_s=%d mb_per_s=%.1f coalesced=%d gaps=%d errors=%d"
+            + " first_p99_ms=%.1f last_p99_ms=%.1f missing=%d fanout_per_s=%.0f fanout_min_s=%d mb_per_s=%.1f coalesced=%d gaps=%d errors=%d"
             + " closes=%d driver_cores=%.2f driver_loop_p99_ms=%.1f heap_one=%d heap_all=%d heap_per_client=%d"
             + " probe_failure=%s%n",
         clients, phaseSeconds, measured, ms(sendToDash, 50), ms(sendToDash, 99), sendToDash.getMaxValue() / 1000.0,
-        ms(ackToDash, 50), ms(ackToDash, 99), ms(sendToAck, 50), ms(sendToAck, 99), ms(sendToLast, 99), missing,
+        ms(ackToDash, 50), ms(ackToDash, 99), ms(sendToAck, 50), ms(sendToAck, 99), ms(sendToFirst, 99), ms(sendToLast, 99), missing,
         fanOut, minSecond == Long.MAX_VALUE ? 0 : minSecond, bytes / phaseSeconds / 1e6, coalesced, gaps, errors,
         closes, cpuNanos / 1e9 / phaseSeconds, loopDelay.getValueAtPercentile(99) / 1000.0, heapOne, heapAll,
         perClient, probeFailure == null ? "none" : "yes");
