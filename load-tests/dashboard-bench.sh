@@ -82,7 +82,21 @@ timeout -k 5 "$DRIVER_LIMIT" java -cp "$LOAD_JAR" io.storepulse.loadtest.Dashboa
 DRIVER_PID=$!
 PIDS+=("$DRIVER_PID")
 
+# sample_pipeline FILE: once a second, how many log positions the furthest-behind partition's last
+# persisted flush trails the committed log end (/health): an upper bound of the pipeline's lag, as
+# a flush is reported once committed and comes every second; in the background; sets SAMPLER_PID
+sample_pipeline() {
+  while :; do
+    curl -s --max-time 2 "http://127.0.0.1:$STOREPULSE_PORT/health" \
+      | jq -r '[.pipeline.partitions[].positionsBehind] | max // empty' >>"$1" 2>/dev/null || true
+    sleep 1
+  done &
+  SAMPLER_PID=$!
+  PIDS+=("$SAMPLER_PID")
+}
+
 wait_for_line "$WORK/driver.out" '^steady start' "$DRIVER_PID" "$DRIVER_LIMIT"
+sample_pipeline "$WORK/behind.samples"
 STEADY_STARTED=$(date +%s.%N)
 LOAD_STEADY=$(loadavg)
 STEADY_SP=$(cpu_ticks "$STOREPULSE_PID")
@@ -92,6 +106,7 @@ if [[ $PROFILE == 1 ]]; then
   jcmd "$STOREPULSE_PID" JFR.start name=dashboard-bench settings=profile >/dev/null
 fi
 wait_for_line "$WORK/driver.out" '^steady end' "$DRIVER_PID" $((DURATION + 120))
+stop "$SAMPLER_PID" 5
 STEADY_SECONDS=$(calc "%.3f" "$(date +%s.%N) - $STEADY_STARTED")
 if [[ $PROFILE == 1 ]]; then
   jcmd "$STOREPULSE_PID" JFR.stop name=dashboard-bench filename="$JFR_FILE" >/dev/null
@@ -134,6 +149,15 @@ report() {
   echo "command: CLIENTS=$CLIENTS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP PROBE_INTERVAL=$PROBE_INTERVAL" \
     "BLOCKS=$BLOCKS load-tests/dashboard-bench.sh"
   sed -n '/^steady phase/,/^RESULT/p' "$WORK/driver.out" | grep -v '^RESULT'
+  local p50 p99 max
+  read -r p50 p99 max < <(sort -n "$WORK/behind.samples" | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "- - -"; exit }
+    print v[int(0.5 * NR + 0.999999)], v[int(0.99 * NR + 0.999999)], v[NR] }')
+  printf '  %-16s p50 %s, p99 %s, max %s log positions from the log end to the furthest partition'"'"'s last' \
+    "pipeline" "$p50" "$p99" "$max"
+  printf ' persisted flush, about %s, %s, %s s of ingest (%s samples; an upper bound, at least 1 s)\n' \
+    "$(calc "%.1f" "${p50/-/0} / $RATE")" "$(calc "%.1f" "${p99/-/0} / $RATE")" "$(calc "%.1f" "${max/-/0} / $RATE")" \
+    "$(wc -l <"$WORK/behind.samples")"
   printf '  %-16s storepulse %s, PostgreSQL %s (load generator above), over %s s\n' "cores used" \
     "$(cores "$STEADY_SP" "$STEADY_SECONDS")" "$(cores "$STEADY_PG" "$STEADY_SECONDS")" "$STEADY_SECONDS"
   echo
