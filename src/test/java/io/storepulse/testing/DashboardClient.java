@@ -9,7 +9,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
@@ -37,6 +36,8 @@ public final class DashboardClient implements AutoCloseable {
   public static final String PATH = "/v1/dashboard/ws";
   /** Snapshots of big channels exceed the Vert.x client's default of 256 KiB; browsers have no such limit. */
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
+  private static Validator serverMessageSchema;
 
   /** A server message and when it arrived ({@link System#nanoTime}). */
   public record Received(JsonObject message, long atNanos) {
@@ -44,9 +45,6 @@ public final class DashboardClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket socket;
-  private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
-  private static Validator serverMessageSchema;
-
   private final List<Received> received = new CopyOnWriteArrayList<>();
   /** Messages that do not match the published schema; {@link #close} fails the test on any. */
   private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
