@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardSlowClientTest {
 
-  private static final Duration STUCK_AFTER = Duration.ofSeconds(2);
+  private static final Duration STUCK_AFTER = Duration.ofSeconds(3);
   private static final int SUBSCRIPTIONS = 32;
   private static final int SKUS = 1000;
   private static final int SMALL_RECEIVE_BUFFER = 8 * 1024;
@@ -54,7 +54,7 @@ class DashboardSlowClientTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("db.embedded.durable", "false",
+    server = TestServer.start(Map.of("db.embedded.durable", "false", "pipeline.flushInterval", "200ms",
         "dashboard.stuckAfter", STUCK_AFTER.toMillis() + "ms",
         "dashboard.maxSubscriptions", Integer.toString(SUBSCRIPTIONS)));
     vertx = Vertx.vertx();
@@ -79,15 +79,16 @@ class DashboardSlowClientTest {
       DashboardMirror probed = normal.mirror("probe").awaitLive();
       List<DashboardMirror> views = subscribeMany(slow, store);
 
-      slow.pause();
+      // the probe runs throughout, so a round trip is in flight whenever the slow client stalls
       LatencyProbe probe = LatencyProbe.start(probeStore, probed);
+      probe.awaitMore(1);
+      slow.pause();
       try {
         store.post(restockOfEverySku(store, 1));
         channel.await("the big change", m -> m.state().size() == SKUS);
         // a small change while the big one still waits for the slow client: they merge
         store.post(Events.restocked(store.id() + "-small", sku(0), 1));
         channel.await("the small change", m -> m.state().getJsonObject(sku(0)).getLong("onHand") == 2);
-        probe.awaitMore(1);
       } finally {
         slow.resume();
       }
@@ -127,8 +128,9 @@ class DashboardSlowClientTest {
       awaitHealthConnections(3);
 
       // the Vert.x client stops reading; the raw one never reads at all
-      stuck.pause();
       LatencyProbe probe = LatencyProbe.start(probeStore, probed);
+      probe.awaitMore(1);
+      stuck.pause();
       long changedAtMillis;
       try {
         store.post(restockOfEverySku(store, 1));

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -185,7 +186,7 @@ public final class RawWebSocket implements AutoCloseable {
       return frame;
     } catch (SocketTimeoutException e) {
       throw new AssertionError("no frame within " + timeout);
-    } catch (EOFException | java.net.SocketException e) {
+    } catch (EOFException | SocketException e) {
       return null; // closed by the server, possibly amid a frame, or reset
     } catch (IOException e) {
       throw new UncheckedIOException(e);

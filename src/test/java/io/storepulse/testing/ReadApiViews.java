@@ -1,10 +1,10 @@
 package io.storepulse.testing;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -92,13 +92,13 @@ public final class ReadApiViews {
   }
 
   /** The sum of the revenue in one currency over every window of a metrics state. */
-  public static java.math.BigDecimal revenue(JsonObject metricsState, String currency) {
-    java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+  public static BigDecimal revenue(JsonObject metricsState, String currency) {
+    BigDecimal total = BigDecimal.ZERO;
     for (String start : metricsState.fieldNames()) {
       String amount = metricsState.getJsonObject(start).getJsonObject("metrics").getJsonObject("revenue")
           .getString(currency);
       if (amount != null) {
-        total = total.add(new java.math.BigDecimal(amount));
+        total = total.add(new BigDecimal(amount));
       }
     }
     return total;

@@ -3,6 +3,8 @@ package io.storepulse.testing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 import static io.storepulse.testing.HttpAssertions.assertIngestAnswer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,6 +24,6 @@ public record StoreKeys(TestServer server, String id, String writeKey, String re
   }
 
   public void post(JsonObject... events) {
-    post(new JsonArray(java.util.List.of((Object[]) events)));
+    post(new JsonArray(List.of((Object[]) events)));
   }
 }
