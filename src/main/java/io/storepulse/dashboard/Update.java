@@ -27,7 +27,7 @@ public final class Update {
   private final long seq;
   private final Map<String, String> values;
   private final Set<String> removed;
-  private volatile String encodedChanges;
+  private volatile Object encodedChanges;
 
   /**
    * @param fromSeq the first seq this update stands for
@@ -74,15 +74,16 @@ public final class Update {
   /**
    * What {@code encoder} makes of this update's values and removed keys, computed on the first
    * call and kept: a thousand clients of a channel cost one encoding. The encoder must depend on
-   * nothing but the update; two threads may both run it once.
+   * nothing but the update, and always be the same encoder; two threads may both run it once.
    */
-  public String encodedChanges(Function<Update, String> encoder) {
-    String encoded = encodedChanges;
+  @SuppressWarnings("unchecked")
+  public <T> T encodedChanges(Function<Update, T> encoder) {
+    Object encoded = encodedChanges;
     if (encoded == null) {
       encoded = encoder.apply(this);
       encodedChanges = encoded;
     }
-    return encoded;
+    return (T) encoded;
   }
 
   /** Applies this update to a copy of a channel's state, as a client does. */

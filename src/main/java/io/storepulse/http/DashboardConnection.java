@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,7 +232,9 @@ final class DashboardConnection {
    */
   private void writeUpdate(String id, View view, Update update) {
     if (view.keys == null) {
-      socket.writeTextMessage(DashboardMessages.update(id, view.seq + 1, update));
+      DashboardMessages.Fragmented message = DashboardMessages.update(id, view.seq + 1, update);
+      socket.writeFrame(WebSocketFrame.textFrame(message.head(), false));
+      socket.writeFrame(WebSocketFrame.continuationFrame(message.changes(), true));
       view.seq = update.seq();
       return;
     }

@@ -2,6 +2,7 @@ package io.storepulse.http;
 
 import io.storepulse.dashboard.ChannelKey;
 import io.storepulse.dashboard.Update;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 
 import java.util.Map;
@@ -38,12 +39,19 @@ final class DashboardMessages {
   }
 
   /**
-   * An update with all its keys. The changes are encoded once per update and shared by every
-   * client it is written to; only the head differs between clients.
+   * An update with all its keys, as a text message in two frames: the head, which differs per
+   * client, and the changes, encoded to UTF-8 once per update and the same bytes for every client
+   * it is written to (a WebSocket message may be fragmented; clients see one message).
+   *
+   * @param head the first frame's text: the message up to its seqs
+   * @param changes the final continuation frame's bytes
    */
-  static String update(String id, long fromSeq, Update update) {
-    String changes = update.encodedChanges(u -> changes(u.values(), u.removed()));
-    return updateHead(id, fromSeq, update.seq(), changes.length()).append(changes).toString();
+  record Fragmented(String head, Buffer changes) {
+  }
+
+  static Fragmented update(String id, long fromSeq, Update update) {
+    Buffer changes = update.encodedChanges(u -> Buffer.buffer(changes(u.values(), u.removed())));
+    return new Fragmented(updateHead(id, fromSeq, update.seq(), 0).toString(), changes);
   }
 
   private static StringBuilder updateHead(String id, long fromSeq, long seq, int bodyLength) {
