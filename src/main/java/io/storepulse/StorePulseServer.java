@@ -61,7 +61,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StorePulseServer {
 
   private static final Logger log = LoggerFactory.getLogger(StorePulseServer.class);
-  private static final String DEMO_STORE = "demo";
+  static final String DEMO_STORE = "demo";
 
   private final StorePulseConfig config;
   private final ServerState state = new ServerState();
@@ -70,6 +70,7 @@ public final class StorePulseServer {
   private String adminToken;
   private Vertx vertx;
   private Pool queryPool;
+  private StoreService stores;
   private String httpDeployment;
   private String writerDeployment;
   private String healthDeployment;
@@ -154,7 +155,7 @@ public final class StorePulseServer {
     stats.bindTo(registry);
     queryPool = Pools.create(vertx, databaseUrl, "queries", config.database().poolSize());
     KeyRegistry keys = new KeyRegistry();
-    StoreService stores = new StoreService(queryPool, keys);
+    stores = new StoreService(queryPool, keys);
     PipelineStats pipelineStats = new PipelineStats();
     HealthSampler sampler = new HealthSampler(stats, pipelineStats, state, version(), () -> poolUse(registry));
     AtomicReference<JsonObject> latestHealth = new AtomicReference<>();
@@ -285,6 +286,11 @@ public final class StorePulseServer {
 
   public int port() {
     return config.http().port();
+  }
+
+  /** Stores and their keys, for what runs beside the server (the {@code --demo} simulator). */
+  public StoreService stores() {
+    return stores;
   }
 
   /** Connections in use per pool, from the Vert.x pool metrics. */
