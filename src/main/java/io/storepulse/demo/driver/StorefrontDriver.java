@@ -55,6 +55,8 @@ public final class StorefrontDriver extends VerticleBase {
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
   private static final long CONNECTION_RETRY_MILLIS = 1_000;
   private static final long MAX_RETRY_AFTER_SECONDS = 60;
+  /** The owning partition answers 503 while it catches up after a start; one without a pipeline never answers. */
+  private static final int IMPORT_ATTEMPTS = 10;
   private static final String JSON = "application/json";
 
   /**
@@ -365,7 +367,7 @@ public final class StorefrontDriver extends VerticleBase {
             response.getHeader("Retry-After"), body)))
         .transform(done -> {
           boolean retry = done.failed() || done.result().status() == 429 || done.result().status() == 503;
-          if (retry && attempt < options.maxAttempts()) {
+          if (retry && attempt < IMPORT_ATTEMPTS) {
             long delay = done.failed() ? CONNECTION_RETRY_MILLIS : retryAfterMillis(done.result().retryAfter());
             Promise<Void> later = Promise.promise();
             vertx.setTimer(delay, id -> importStock(attempt + 1).onComplete(later));
