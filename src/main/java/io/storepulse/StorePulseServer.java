@@ -66,7 +66,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StorePulseServer {
 
   private static final Logger log = LoggerFactory.getLogger(StorePulseServer.class);
-  private static final String DEMO_STORE = "demo";
+  static final String DEMO_STORE = "demo";
 
   private final StorePulseConfig config;
   private final ServerState state = new ServerState();
@@ -75,6 +75,7 @@ public final class StorePulseServer {
   private String adminToken;
   private Vertx vertx;
   private Pool queryPool;
+  private StoreService stores;
   private String httpDeployment;
   private String writerDeployment;
   private String healthDeployment;
@@ -162,7 +163,7 @@ public final class StorePulseServer {
     stats.bindTo(registry);
     queryPool = Pools.create(vertx, databaseUrl, "queries", config.database().poolSize());
     KeyRegistry keys = new KeyRegistry();
-    StoreService stores = new StoreService(queryPool, keys);
+    stores = new StoreService(queryPool, keys);
     PipelineStats pipelineStats = new PipelineStats();
     ConnectionLimiter dashboardConnections = new ConnectionLimiter(config.dashboard().maxConnections());
     HealthSampler sampler = new HealthSampler(stats, pipelineStats, state, version(), () -> poolUse(registry),
@@ -305,6 +306,11 @@ public final class StorePulseServer {
 
   public int port() {
     return config.http().port();
+  }
+
+  /** Stores and their keys, for what runs beside the server (the {@code --demo} simulator). */
+  public StoreService stores() {
+    return stores;
   }
 
   /** Connections in use per pool, from the Vert.x pool metrics. */
