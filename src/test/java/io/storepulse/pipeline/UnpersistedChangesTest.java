@@ -149,8 +149,23 @@ class UnpersistedChangesTest {
     assertEquals(T1, unpersisted.engineChanges().watermark(), "a drain before the first event has no watermark");
   }
 
+  /**
+   * A failed flush rewinds the engine to its checkpoint, which counted fewer late events: from the
+   * first drain of the restored engine on, the figures are its own, not the discarded engine's.
+   */
   @Test
-  void isEmptyUntilADrainBringsARowAndAfterClear() {
+  void afterARewindTheFiguresFollowTheRestoredEngine() {
+    unpersisted.add(figures(T1, 7, 90), NO_STOCK);
+    unpersisted.clear();
+    unpersisted.add(figures(T0, 4, 60), NO_STOCK);
+
+    assertEquals(T0, unpersisted.engineChanges().watermark());
+    assertEquals(4, unpersisted.engineChanges().lateCount());
+    assertEquals(60, unpersisted.engineChanges().lastPosition());
+  }
+
+  @Test
+  void figuresAloneAreNothingToPersist() {
     assertTrue(unpersisted.isEmpty());
     unpersisted.add(figures(T0, 1, 1), NO_STOCK);
     assertTrue(unpersisted.isEmpty(), "the figures alone are nothing to persist");
