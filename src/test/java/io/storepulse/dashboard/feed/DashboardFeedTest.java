@@ -395,6 +395,48 @@ class DashboardFeedTest {
     assertEquals(1, state(MINUTES).get(at(70, 0).toString()).getJsonObject("metrics").getLong("events"));
   }
 
+  /**
+   * A window becomes final, gets its moving averages and is persisted; the server restarts; a late
+   * event corrects the window before any dashboard opens the channel. The live feed republishes
+   * it without averages (the engine computes them once, when the window becomes final); the
+   * history loaded at the first open has them and must add them.
+   */
+  @Test
+  void historyBringsTheMovingAveragesOfAWindowTheLiveFeedRepublishedWithoutThem() {
+    apply(order(at(0, 1), "v1", "tea", 1), order(at(1, 1), "v2", "tea", 1));
+    engine.onIdle(at(4, 0));
+    engine.onIdle(at(4, 0));
+    EngineChanges beforeRestart = engine.drainChanges(); // persisted by the previous run, never seen by this feed
+    book.drainChanges();
+    JsonObject persisted = null;
+    for (WindowResult w : beforeRestart.windows()) {
+      if (w.windowKind().equals("1m") && w.windowStart().equals(at(1, 0))) {
+        persisted = ResultJson.window(w);
+      }
+    }
+    assertNotNull(persisted);
+    JsonObject averages = new JsonObject();
+    for (MovingAveragePoint point : beforeRestart.movingAverages()) {
+      if (point.windowStart().equals(at(1, 0))) {
+        averages.put(point.metric(), ResultJson.movingAverage(point.value(), point.simple(), point.exponential()));
+      }
+    }
+    assertFalse(averages.isEmpty());
+    persisted.put("movingAverages", averages);
+
+    apply(order(at(1, 30), "v3", "tea", 1));
+    publish();
+    JsonObject live = state(MINUTES).get(at(1, 0).toString());
+    assertEquals("corrected", live.getString("status"));
+    assertNull(live.getValue("movingAverages"));
+
+    feed.seed(MINUTES, new JsonArray().add(persisted));
+    JsonObject shown = state(MINUTES).get(at(1, 0).toString());
+    assertEquals("corrected", shown.getString("status"), "the live window's figures stay");
+    assertEquals(2, shown.getJsonObject("metrics").getLong("orders"));
+    assertEquals(averages, shown.getJsonObject("movingAverages"));
+  }
+
   // ------------------------------------------------------------------ health
 
   @Test
