@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +49,16 @@ public final class ResultJson {
         a.message());
   }
 
-  /** A stock crossing as the alerts table keeps it: metric {@code available}, expected the threshold. */
+  /**
+   * A stock crossing as the alerts table keeps it: metric {@code available}, expected the
+   * threshold, and its time (the event's, which may carry nanoseconds) to the microsecond, as a
+   * {@code timestamptz} column keeps it.
+   */
   public static JsonObject alert(StockAlert a) {
     StockLevel level = a.level();
-    return alert(a.kind().wireName(), "available", level.available(), level.lowStockThreshold(), 0.0, a.time(),
-        a.time(), a.message());
+    Instant time = a.time().truncatedTo(ChronoUnit.MICROS);
+    return alert(a.kind().wireName(), "available", level.available(), level.lowStockThreshold(), 0.0, time, time,
+        a.message());
   }
 
   private static JsonObject alert(String kind, String metric, double observed, double expected, double score,

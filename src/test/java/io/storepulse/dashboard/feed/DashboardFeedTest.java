@@ -285,6 +285,23 @@ class DashboardFeedTest {
     assertEquals(seq, hub.channel(ALERTS).seq(), "alerts older than the newest 100 are not shown");
   }
 
+  /**
+   * A stock alert's time is its event's time, which a storefront may send with nanoseconds; the
+   * alerts table keeps microseconds, and the channel shows the time as the read API (and the
+   * channel's own history after a restart) does.
+   */
+  @Test
+  void aStockAlertShowsItsTimeAsTheAlertsTableKeepsIt() {
+    apply(restock("lamp", 3, Instant.parse("2026-03-01T10:00:00.123456789Z")),
+        order(Instant.parse("2026-03-01T10:00:01.987654321Z"), "v1", "lamp", 3));
+    publish();
+
+    JsonObject alert = state(ALERTS).get("2026-03-01T10:00:01.987Z|out_of_stock|out of stock: SKU lamp has 0"
+        + " available (on hand 0, reserved 0, low-stock threshold 5)");
+    assertEquals("2026-03-01T10:00:01.987654Z", alert.getString("windowStart"));
+    assertEquals("2026-03-01T10:00:01.987654Z", alert.getString("windowEnd"));
+  }
+
   @Test
   void anomalyAlertsJoinTheAlertsChannel() {
     engine = new WindowEngine(EngineSettings.defaults().withAnomaly(3, 10, 0.1));
