@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -76,6 +78,55 @@ public final class DashboardClient implements AutoCloseable {
   /** Every message so far about one subscription. */
   public List<JsonObject> messages(String id) {
     return messages().stream().filter(m -> id.equals(m.getString("id"))).toList();
+  }
+
+  /**
+   * What a client following the protocol holds for a subscription that started with a snapshot
+   * or a reset: the newest snapshot with every later update applied, key to value. Fails on an
+   * update that does not follow on from the seq the client is at.
+   */
+  public Map<String, Object> state(String id) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    Long seq = null;
+    for (JsonObject message : messages(id)) {
+      switch (message.getString("type")) {
+        case "snapshot" -> {
+          state.clear();
+          message.getJsonObject("state").forEach(entry -> state.put(entry.getKey(), entry.getValue()));
+          seq = message.getLong("seq");
+        }
+        case "reset" -> {
+          state.clear();
+          seq = null;
+        }
+        case "update" -> {
+          if (seq == null || message.getLong("fromSeq") != seq + 1) {
+            throw new AssertionError("update of " + id + " does not follow seq " + seq + ": " + message.encode());
+          }
+          message.getJsonObject("values").forEach(entry -> state.put(entry.getKey(), entry.getValue()));
+          message.getJsonArray("removed").forEach(state::remove);
+          seq = message.getLong("seq");
+        }
+        default -> {
+          // subscribed, unsubscribed, error: no state
+        }
+      }
+    }
+    return state;
+  }
+
+  /** The seq a subscription is at (see {@link #state}), or null before its snapshot. */
+  public Long seq(String id) {
+    Long seq = null;
+    for (JsonObject message : messages(id)) {
+      switch (message.getString("type")) {
+        case "snapshot", "update" -> seq = message.getLong("seq");
+        case "reset" -> seq = null;
+        default -> {
+        }
+      }
+    }
+    return seq;
   }
 
   /** Waits for a message that matches, and returns the first that does. */
