@@ -1,5 +1,6 @@
 package io.storepulse.pipeline;
 
+import io.storepulse.testing.Deadline;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Compares what a dashboard client holds for a channel with what the read API serves from the
@@ -37,6 +39,15 @@ final class DashboardAgreement {
     this.server = server;
     this.store = store;
     this.readToken = readToken;
+  }
+
+  /** Waits until {@code agree} finds no problem; fails with the last problems it found. */
+  static void await(List<String> problems, BooleanSupplier agree) {
+    try {
+      Deadline.await(Duration.ofSeconds(30), "the dashboard to show what the result tables hold", agree);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last differences:\n" + String.join("\n", problems), e);
+    }
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.storepulse.pipeline;
 
 import io.storepulse.testing.DashboardClient;
-import io.storepulse.testing.Deadline;
 import io.storepulse.testing.TestPostgres;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.Vertx;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static io.storepulse.pipeline.LiveShop.ordered;
 import static io.storepulse.pipeline.LiveShop.restocked;
@@ -44,15 +42,6 @@ class DashboardMirrorTest {
     }
     if (server != null) {
       server.close();
-    }
-  }
-
-  /** Waits until {@code agree} finds no problem; fails with the last problems it found. */
-  static void awaitAgreement(List<String> problems, BooleanSupplier agree) {
-    try {
-      Deadline.await(Duration.ofSeconds(30), "the dashboard to show what the result tables hold", agree);
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; last differences:\n" + String.join("\n", problems), e);
     }
   }
 
@@ -86,7 +75,7 @@ class DashboardMirrorTest {
 
       DashboardAgreement agreement = new DashboardAgreement(server, STORE, readToken);
       List<String> problems = new ArrayList<>();
-      awaitAgreement(problems, () -> {
+      DashboardAgreement.await(problems, () -> {
         problems.clear();
         try {
           if (!PersistedWindows.caughtUp(db, PARTITIONS)
