@@ -85,6 +85,9 @@ final class DashboardFeed {
     for (StockLevel level : drain.stock().levels()) {
       changes.put(ChannelKey.inventory(level.storeId()), level.sku(), ResultJson.level(level));
     }
+    for (PipelineChanges.LevelKey gone : drain.removedLevels()) {
+      changes.remove(ChannelKey.inventory(gone.storeId()), gone.sku());
+    }
     for (StockAlert alert : drain.stock().alerts()) {
       putAlert(changes, alert.level().storeId(), ResultJson.alert(alert));
     }

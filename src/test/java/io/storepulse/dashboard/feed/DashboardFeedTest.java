@@ -19,6 +19,7 @@ import io.storepulse.inventory.InventoryChanges;
 import io.storepulse.inventory.InventorySettings;
 import io.storepulse.inventory.StockAlert;
 import io.storepulse.inventory.StockLevel;
+import io.storepulse.inventory.StockTarget;
 import io.storepulse.pipeline.PipelineChanges;
 import io.storepulse.pipeline.ResultJson;
 import io.vertx.core.json.JsonArray;
@@ -251,6 +252,30 @@ class DashboardFeedTest {
     assertTrue(tea.getBoolean("lowStock"));
     assertEquals(INITIAL_SEQ + 2, hub.channel(INVENTORY).seq());
     assertEquals(levels.get("mug"), state(INVENTORY).get("mug"));
+  }
+
+  /**
+   * After a failed flush the partition sends the levels of the drains it discarded as its book
+   * has them again: a refused reservation's level comes back, a level only a refused operation
+   * created goes.
+   */
+  @Test
+  void levelsSetRightAfterARewindReplaceWhatWasShownAndRemoveWhatIsGone() {
+    apply(restock("tea", 10, at(0, 1)));
+    publish();
+    StockLevel durable = book.level(STORE, "tea").orElseThrow();
+    book.reserve(STORE, "tea", 3, Duration.ofMinutes(5), Holder.visitor("v1"), "r1", at(0, 2));
+    book.adjust(STORE, "rug", new StockTarget.SetOnHand(6), "first-rugs", null, at(0, 3));
+    publish();
+    assertEquals(Set.of("tea", "rug"), state(INVENTORY).keySet());
+    long seq = hub.channel(INVENTORY).seq();
+
+    feed.apply(new PipelineChanges(0, new EngineChanges(List.of(), List.of(), List.of(), List.of(), List.of(), null, 0,
+        -1), new InventoryChanges(List.of(durable), List.of(), List.of(), List.of(), List.of()),
+        List.of(new PipelineChanges.LevelKey(STORE, "rug"))));
+
+    assertEquals(Map.of("tea", ResultJson.level(durable)), state(INVENTORY));
+    assertEquals(seq + 1, hub.channel(INVENTORY).seq(), "one change");
   }
 
   // ------------------------------------------------------------------ alerts
