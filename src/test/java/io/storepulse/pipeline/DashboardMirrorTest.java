@@ -68,10 +68,10 @@ class DashboardMirrorTest {
         client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
       }
 
-      shop.stream(6, 60, Duration.ofMillis(500))
+      shop.stream(4, 60, Duration.ofMillis(400))
           .send(restocked("lamp-in", "lamp", 3))
           .send(ordered("lamp-out", "lamp", 3))
-          .stream(6, 60, Duration.ofMillis(500));
+          .stream(4, 60, Duration.ofMillis(400));
 
       DashboardAgreement agreement = new DashboardAgreement(server, STORE, readToken);
       List<String> problems = new ArrayList<>();
@@ -105,7 +105,7 @@ class DashboardMirrorTest {
 
       List<JsonObject> events = shop.sent();
       List<String> truth = new ArrayList<>(ReferenceWindows.differences(
-          ReferenceWindows.tumbling(events, LiveShop.SHORT, Duration.ofSeconds(5)),
+          ReferenceWindows.tumbling(events, LiveShop.SHORT, LiveShop.SHORT_SIZE),
           PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0));
       truth.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(events, "1h", Duration.ofHours(1)),
           PersistedWindows.read(db, List.of(STORE), "1h"), 0.0));

@@ -54,10 +54,10 @@ class DashboardRestartTest {
           Connection db = TestPostgres.connect(database)) {
         subscribe(client, null);
         new LiveShop(first, STORE, created.getJsonObject("writeKey").getString("key"), 7L)
-            .stream(5, 40, Duration.ofMillis(500))
+            .stream(3, 40, Duration.ofMillis(400))
             .send(restocked("lamp-in", "lamp", 3), restocked("mug-in", "mug", 20))
             .send(ordered("lamp-out", "lamp", 3))
-            .stream(5, 40, Duration.ofMillis(500));
+            .stream(3, 40, Duration.ofMillis(400));
 
         DashboardAgreement agreement = new DashboardAgreement(first, STORE, readToken);
         List<String> problems = new ArrayList<>();

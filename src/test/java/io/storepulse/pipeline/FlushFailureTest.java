@@ -37,14 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * could not persist is refused and left no trace, and dashboards agree with the tables.
  *
  * <p>The flush is held in flight by a lock on its checkpoint row and made to fail by terminating
- * its connection, so the drains during it are certain, not a matter of timing.
+ * its connection ({@link CheckpointLock}), so the drains during it are certain, not a matter of
+ * timing.
  */
 class FlushFailureTest {
 
   private static final String STORE = "flaky-shop";
   private static final int PARTITIONS = 2;
-  private static final String BLOCKED_FLUSH = "FROM pg_stat_activity WHERE datname = current_database()"
-      + " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO pipeline_checkpoints%'";
 
   private TestServer server;
   private Vertx vertx;
@@ -72,8 +71,7 @@ class FlushFailureTest {
     int partition = StoreSlot.of(STORE) % PARTITIONS;
 
     try (DashboardClient client = DashboardClient.connect(vertx, server.port(), readToken);
-        Connection db = TestPostgres.connect(server.database());
-        Connection lock = TestPostgres.connect(server.database())) {
+        Connection db = TestPostgres.connect(server.database())) {
       JsonObject store = new JsonObject().put("store", STORE);
       client.subscribe("short", "metrics", store.copy().put("window", LiveShop.SHORT));
       client.subscribe("inventory", "inventory", store.copy());
@@ -87,15 +85,9 @@ class FlushFailureTest {
           PersistedWindows.caughtUp(db, PARTITIONS)));
 
       // the partition's next flush waits for this lock, in flight
-      lock.setAutoCommit(false);
-      try (PreparedStatement row = lock.prepareStatement(
-          "SELECT position FROM pipeline_checkpoints WHERE partition = ? FOR UPDATE")) {
-        row.setInt(1, partition);
-        row.executeQuery().close();
-      }
+      CheckpointLock lock = new CheckpointLock(server.database(), partition);
       shop.send(ordered("lamp-sale", "lamp", 2)).stream(1, 40, Duration.ZERO);
-      Deadline.await(Duration.ofSeconds(10), "a flush to wait for the checkpoint row", () -> query(() ->
-          count(db, "SELECT count(*) " + BLOCKED_FLUSH) == 1));
+      lock.awaitWaitingFlush();
 
       // applied and shown on dashboards while the flush is in flight
       shop.send(restocked("pot-in", "pot", 2), ordered("mug-sale", "mug", 5)).stream(2, 40, Duration.ofMillis(300));
@@ -111,8 +103,8 @@ class FlushFailureTest {
             && ((JsonObject) levels.get("vase")).getLong("reserved") == 3 && levels.containsKey("rug");
       });
 
-      assertEquals(1, count(db, "SELECT count(pg_terminate_backend(pid)) " + BLOCKED_FLUSH), "the flush fails");
-      lock.rollback();
+      lock.failWaitingFlush();
+      lock.close();
       HttpResponse<Buffer> refused = reservation.await(10, TimeUnit.SECONDS);
       assertEquals(503, refused.statusCode(), "a reservation its flush could not persist: " + refused.bodyAsString());
       HttpResponse<Buffer> notAdjusted = adjustment.await(10, TimeUnit.SECONDS);
@@ -141,7 +133,7 @@ class FlushFailureTest {
 
       List<JsonObject> events = shop.sent();
       List<String> truth = new ArrayList<>(ReferenceWindows.differences(
-          ReferenceWindows.tumbling(events, LiveShop.SHORT, Duration.ofSeconds(5)),
+          ReferenceWindows.tumbling(events, LiveShop.SHORT, LiveShop.SHORT_SIZE),
           PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0));
       truth.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(events, "1h", Duration.ofHours(1)),
           PersistedWindows.read(db, List.of(STORE), "1h"), 0.0));

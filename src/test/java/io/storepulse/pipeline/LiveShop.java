@@ -22,14 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class LiveShop {
 
-  /** Five-second short windows that close a few seconds after their end. */
+  /** Two-second short windows that close a few seconds after their end. */
   static final Map<String, String> SETTINGS = Map.of(
-      "windows.short", "5s",
+      "windows.short", "2s",
       "windows.outOfOrderness", "1s",
       "windows.allowedLateness", "1s",
       "windows.idleGrace", "1s",
       "pipeline.flushInterval", "300ms");
-  static final String SHORT = "5s";
+  static final String SHORT = "2s";
+  static final Duration SHORT_SIZE = Duration.ofSeconds(2);
 
   private final TestServer server;
   private final String store;
