@@ -81,6 +81,8 @@ public final class PartitionVerticle extends VerticleBase {
   private int generation;
   private boolean reading;
   private boolean persisting;
+  /** The flush running while {@link #persisting}; completes after it has reset the flag. */
+  private Future<Void> inFlight = Future.succeededFuture();
   /** Drained from the engine and book (and shown on dashboards) but not yet persisted. */
   private final UnpersistedChanges unpersisted = new UnpersistedChanges();
   /**
@@ -162,7 +164,10 @@ public final class PartitionVerticle extends VerticleBase {
     });
   }
 
-  /** Persists what is applied, so a clean stop leaves nothing to replay. */
+  /**
+   * Persists what is applied, so a clean stop leaves nothing to replay: after the flush in flight,
+   * if any, one more with what was drained and applied since it began.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(publishTimer);
@@ -170,7 +175,11 @@ public final class PartitionVerticle extends VerticleBase {
     vertx.cancelTimer(idleTimer);
     vertx.cancelTimer(expiryTimer);
     return committed.unregister().compose(v -> queries.unregister()).compose(v -> operations.unregister())
-        .compose(v -> flushNow());
+        .compose(v -> flushAfterInFlight());
+  }
+
+  private Future<Void> flushAfterInFlight() {
+    return persisting ? inFlight.transform(ar -> flushAfterInFlight()) : flushNow();
   }
 
   private void onCommitted(Message<Long> message) {
@@ -278,7 +287,7 @@ public final class PartitionVerticle extends VerticleBase {
     byte[] inventory = book.snapshot();
     List<Promise<Void>> included = awaitingFlush;
     awaitingFlush = new ArrayList<>();
-    return repository.persist(partition, settings.partitions(), position, changes, state, stock, inventory)
+    inFlight = repository.persist(partition, settings.partitions(), position, changes, state, stock, inventory)
         .onSuccess(v -> {
           persistedPosition = position;
           persistedState = state;
@@ -298,6 +307,7 @@ public final class PartitionVerticle extends VerticleBase {
           }
           return Future.succeededFuture();
         });
+    return inFlight;
   }
 
   /** Completes once a flush that includes everything applied so far has committed. */
