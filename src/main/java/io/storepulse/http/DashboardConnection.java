@@ -13,10 +13,13 @@ import io.storepulse.dashboard.feed.DashboardAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +36,11 @@ final class DashboardConnection {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardConnection.class);
   private static final short GOING_AWAY = 1001;
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final ServerWebSocket socket;
+  /** The HTTP connection the socket was upgraded from: closing it drops the socket at once. */
+  private final HttpConnection connection;
   private final Vertx vertx;
   private final Context context;
   /** The store the viewer may see; null for the admin token. */
@@ -46,11 +52,14 @@ final class DashboardConnection {
   private final Map<String, View> views = new HashMap<>();
   private long lastPingNanos;
   private long lastPongNanos;
+  /** The server has sent its close frame; the socket closes once the client answers it. */
+  private boolean closing;
   private boolean closed;
 
-  DashboardConnection(ServerWebSocket socket, Vertx vertx, String viewerStore, DashboardHub hub,
-      DashboardSettings settings, List<String> windowKinds) {
+  DashboardConnection(ServerWebSocket socket, HttpConnection connection, Vertx vertx, String viewerStore,
+      DashboardHub hub, DashboardSettings settings, List<String> windowKinds) {
     this.socket = socket;
+    this.connection = connection;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.viewerStore = viewerStore;
@@ -82,7 +91,7 @@ final class DashboardConnection {
 
   /** Called now and then by the owner: closes a stuck or silent connection, pings when due. */
   void sweep(long nowNanos) {
-    if (closed) {
+    if (closed || closing) {
       return;
     }
     Optional<CloseReason> stuck = queue.checkStuck();
@@ -98,8 +107,18 @@ final class DashboardConnection {
 
   private void close(short code, String reason) {
     log.info("closing dashboard connection {}: {}", socket.remoteAddress(), reason);
+    closing = true;
     queue.close();
     socket.close(code, reason);
+    vertx.setTimer(CLOSE_GRACE.toMillis(), id -> {
+      // The close frame waits behind whatever the client has not read, and every close Vert.x
+      // offers (down to its handlers in the channel's pipeline) first waits for pending writes; a
+      // client that never reads would keep its place until the idle timeout. Past the grace, the
+      // TCP connection is closed from the pipeline's head, under those handlers.
+      if (!closed && connection instanceof ConnectionBase base) {
+        base.channel().pipeline().firstContext().close();
+      }
+    });
   }
 
   private void onText(String text) {

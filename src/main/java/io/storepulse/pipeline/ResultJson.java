@@ -49,18 +49,17 @@ public final class ResultJson {
         a.message());
   }
 
-  /**
-   * A stock crossing as the alerts table keeps it: metric {@code available}, expected the
-   * threshold, and its time (the event's, which may carry nanoseconds) to the microsecond, as a
-   * {@code timestamptz} column keeps it.
-   */
+  /** A stock crossing as the alerts table keeps it: metric {@code available}, expected the threshold. */
   public static JsonObject alert(StockAlert a) {
     StockLevel level = a.level();
-    Instant time = a.time().truncatedTo(ChronoUnit.MICROS);
-    return alert(a.kind().wireName(), "available", level.available(), level.lowStockThreshold(), 0.0, time, time,
-        a.message());
+    return alert(a.kind().wireName(), "available", level.available(), level.lowStockThreshold(), 0.0, a.time(),
+        a.time(), a.message());
   }
 
+  /**
+   * Times to the microsecond, as the alerts table keeps them: a stock alert carries its event's
+   * time, which may have nanoseconds, and the dashboards must show what the read API shows.
+   */
   private static JsonObject alert(String kind, String metric, double observed, double expected, double score,
       Instant windowStart, Instant windowEnd, String message) {
     return new JsonObject()
@@ -69,8 +68,8 @@ public final class ResultJson {
         .put("observed", observed)
         .put("expected", expected)
         .put("score", score)
-        .put("windowStart", windowStart.toString())
-        .put("windowEnd", windowEnd.toString())
+        .put("windowStart", windowStart.truncatedTo(ChronoUnit.MICROS).toString())
+        .put("windowEnd", windowEnd.truncatedTo(ChronoUnit.MICROS).toString())
         .put("message", message);
   }
 

@@ -50,7 +50,7 @@ class CleanStopTest {
         DashboardClient client = DashboardClient.connect(vertx, server.port(),
             created.getJsonObject("readToken").getString("key"));
         client.subscribe("short", "metrics", new JsonObject().put("store", STORE).put("window", LiveShop.SHORT));
-        Deadline.await(Duration.ofSeconds(10), "the partition to apply every event", () -> client.state("short")
+        Deadline.await(Duration.ofSeconds(10), "the partition to apply every event", () -> DashboardAgreement.shown(client, "short")
             .values().stream().mapToLong(w -> ((JsonObject) w).getJsonObject("metrics").getLong("events")).sum() == 90);
         client.close();
 

@@ -1,5 +1,6 @@
 package io.storepulse.pipeline;
 
+import io.storepulse.testing.DashboardClient;
 import io.storepulse.testing.Deadline;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
@@ -39,6 +40,11 @@ final class DashboardAgreement {
     this.server = server;
     this.store = store;
     this.readToken = readToken;
+  }
+
+  /** What a dashboard client holds for a subscription, rebuilt from what it received: key to value. */
+  static Map<String, Object> shown(DashboardClient client, String id) {
+    return client.mirror(id).catchUp().state().getMap();
   }
 
   /** Waits until {@code agree} finds no problem; fails with the last problems it found. */

@@ -83,25 +83,25 @@ class DashboardMirrorTest {
             problems.add("the pipeline has not persisted every event and closed every short window yet");
             return false;
           }
-          problems.addAll(agreement.windows(LiveShop.SHORT, client.state("short")));
-          problems.addAll(agreement.windows("1h", client.state("hour")));
-          problems.addAll(agreement.windows("5m", client.state("hopping")));
-          problems.addAll(agreement.movingAverages(db, client.state("short")));
-          problems.addAll(agreement.trending(LiveShop.SHORT, client.state("trending")));
-          problems.addAll(agreement.inventory(client.state("inventory")));
-          problems.addAll(agreement.alerts(client.state("alerts")));
+          problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.windows("1h", DashboardAgreement.shown(client, "hour")));
+          problems.addAll(agreement.windows("5m", DashboardAgreement.shown(client, "hopping")));
+          problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
+          problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
+          problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
         } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
         return problems.isEmpty();
       });
 
-      Map<String, Object> windows = client.state("short");
+      Map<String, Object> windows = DashboardAgreement.shown(client, "short");
       assertTrue(windows.size() >= 2, windows.keySet().toString());
       windows.values().forEach(w -> assertTrue(((JsonObject) w).containsKey("movingAverages"),
           "every final short window shows its moving averages: " + w));
-      assertFalse(client.state("inventory").isEmpty());
-      assertFalse(client.state("alerts").isEmpty(), "the lamp sold out");
+      assertFalse(DashboardAgreement.shown(client, "inventory").isEmpty());
+      assertFalse(DashboardAgreement.shown(client, "alerts").isEmpty(), "the lamp sold out");
 
       List<JsonObject> events = shop.sent();
       List<String> truth = new ArrayList<>(ReferenceWindows.differences(

@@ -68,18 +68,18 @@ class DashboardRestartTest {
               problems.add("the pipeline has not persisted every event and closed every short window yet");
               return false;
             }
-            problems.addAll(agreement.windows(LiveShop.SHORT, client.state("short")));
-            problems.addAll(agreement.movingAverages(db, client.state("short")));
-            problems.addAll(agreement.trending(LiveShop.SHORT, client.state("trending")));
-            problems.addAll(agreement.inventory(client.state("inventory")));
-            problems.addAll(agreement.alerts(client.state("alerts")));
+            problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
+            problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
+            problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
+            problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
+            problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
           } catch (SQLException e) {
             throw new IllegalStateException(e);
           }
           return problems.isEmpty();
         });
-        SUBSCRIPTIONS.forEach(id -> before.put(id, client.state(id)));
-        seqBefore = client.seq("short");
+        SUBSCRIPTIONS.forEach(id -> before.put(id, DashboardAgreement.shown(client, id)));
+        seqBefore = client.mirror("short").catchUp().seq();
       }
     }
     Map<String, Object> windows = before.get("short");
@@ -101,10 +101,10 @@ class DashboardRestartTest {
       assertEquals("reset", subscribed.getString("start"), subscribed.encode());
       List<String> types = client.messages("short").stream().map(m -> m.getString("type")).toList();
       assertEquals(List.of("subscribed", "reset", "snapshot"), types.subList(0, 3));
-      assertTrue(client.seq("short") > seqBefore, "the new run's seqs start above the previous run's");
+      assertTrue(client.mirror("short").catchUp().seq() > seqBefore, "the new run's seqs start above the previous run's");
 
       for (String id : SUBSCRIPTIONS) {
-        assertEquals(before.get(id), client.state(id), id + " after the restart");
+        assertEquals(before.get(id), DashboardAgreement.shown(client, id), id + " after the restart");
       }
     }
   }

@@ -98,7 +98,7 @@ class FlushFailureTest {
           .bearerTokenAuthentication(writeKey).putHeader("Idempotency-Key", "first-rugs")
           .sendJsonObject(new JsonObject().put("onHand", 6));
       Deadline.await(Duration.ofSeconds(10), "the dashboard to show the sale, the reservation and the new rugs", () -> {
-        Map<String, Object> levels = client.state("inventory");
+        Map<String, Object> levels = DashboardAgreement.shown(client, "inventory");
         return levels.containsKey("mug") && ((JsonObject) levels.get("mug")).getLong("onHand") == 0
             && ((JsonObject) levels.get("vase")).getLong("reserved") == 3 && levels.containsKey("rug");
       });
@@ -121,10 +121,10 @@ class FlushFailureTest {
             problems.add("the pipeline has not persisted every event and closed every short window yet");
             return false;
           }
-          problems.addAll(agreement.windows(LiveShop.SHORT, client.state("short")));
-          problems.addAll(agreement.movingAverages(db, client.state("short")));
-          problems.addAll(agreement.inventory(client.state("inventory")));
-          problems.addAll(agreement.alerts(client.state("alerts")));
+          problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
+          problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
         } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
