@@ -10,6 +10,7 @@ import io.storepulse.inventory.InventoryBook;
 import io.storepulse.inventory.InventoryChanges;
 import io.storepulse.inventory.InventorySettings;
 import io.storepulse.inventory.Reservation;
+import io.storepulse.inventory.StockLevel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -22,8 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Owns one pipeline partition: reads its stores' events from the log in position order, applies
@@ -78,8 +81,15 @@ public final class PartitionVerticle extends VerticleBase {
   private int generation;
   private boolean reading;
   private boolean persisting;
+  /** The flush running while {@link #persisting}; completes after it has reset the flag. */
+  private Future<Void> inFlight = Future.succeededFuture();
   /** Drained from the engine and book (and shown on dashboards) but not yet persisted. */
   private final UnpersistedChanges unpersisted = new UnpersistedChanges();
+  /**
+   * Levels dashboards were shown from drains that a rewind discarded: published again, as the
+   * book has them, once the replay has caught up (see {@link #rewind}).
+   */
+  private final Set<PipelineChanges.LevelKey> levelsToCorrect = new LinkedHashSet<>();
   /**
    * Caught up with the log once since the last start or rewind: from then on the wall clock may
    * move the watermark and expire reservations, and synchronous operations may run. Before, the
@@ -154,7 +164,10 @@ public final class PartitionVerticle extends VerticleBase {
     });
   }
 
-  /** Persists what is applied, so a clean stop leaves nothing to replay. */
+  /**
+   * Persists what is applied, so a clean stop leaves nothing to replay: after the flush in flight,
+   * if any, one more with what was drained and applied since it began.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(publishTimer);
@@ -162,7 +175,11 @@ public final class PartitionVerticle extends VerticleBase {
     vertx.cancelTimer(idleTimer);
     vertx.cancelTimer(expiryTimer);
     return committed.unregister().compose(v -> queries.unregister()).compose(v -> operations.unregister())
-        .compose(v -> flushNow());
+        .compose(v -> flushAfterInFlight());
+  }
+
+  private Future<Void> flushAfterInFlight() {
+    return persisting ? inFlight.transform(ar -> flushAfterInFlight()) : flushNow();
   }
 
   private void onCommitted(Message<Long> message) {
@@ -174,7 +191,7 @@ public final class PartitionVerticle extends VerticleBase {
 
   private void read() {
     if (!reading && appliedPosition >= logFrontier) {
-      live = true; // nothing (left) to replay, e.g. a restart after a clean stop
+      caughtUp(); // nothing (left) to replay, e.g. a restart after a clean stop
     }
     if (reading || appliedPosition >= logFrontier) {
       return;
@@ -202,9 +219,26 @@ public final class PartitionVerticle extends VerticleBase {
           }
           // a short page means this partition has nothing more up to the frontier read
           appliedPosition = rows.size() < settings.readBatch() ? upTo : rows.get(rows.size() - 1).position();
-          live |= appliedPosition >= logFrontier;
+          if (appliedPosition >= logFrontier) {
+            caughtUp();
+          }
           read();
         });
+  }
+
+  /** The engine and book reflect the whole log: from now on the partition is live. */
+  private void caughtUp() {
+    live = true;
+    if (!levelsToCorrect.isEmpty()) {
+      List<StockLevel> levels = new ArrayList<>();
+      List<PipelineChanges.LevelKey> removed = new ArrayList<>();
+      for (PipelineChanges.LevelKey key : levelsToCorrect) {
+        book.level(key.storeId(), key.sku()).ifPresentOrElse(levels::add, () -> removed.add(key));
+      }
+      levelsToCorrect.clear();
+      // for dashboards only: the result tables never had the refused operations' values
+      vertx.eventBus().publish(PipelineAddresses.CHANGES, PipelineChanges.levels(partition, levels, removed));
+    }
   }
 
   private void onIdleTick() {
@@ -225,8 +259,9 @@ public final class PartitionVerticle extends VerticleBase {
 
   /**
    * Drains what the engine and book changed into the changes the next flush persists, and
-   * publishes it for dashboards. What is published is computed from the durable log only, so a
-   * rewind after a failed flush recomputes the same values rather than taking any back.
+   * publishes it for dashboards. What comes from the log is durable already, so a rewind after a
+   * failed flush recomputes the same values rather than taking any back; what synchronous
+   * operations changed is not, and a rewind sets those levels right (see {@link #rewind}).
    */
   private void publishChanges() {
     if (!engine.hasPendingChanges() && !book.hasPendingChanges()) {
@@ -252,7 +287,7 @@ public final class PartitionVerticle extends VerticleBase {
     byte[] inventory = book.snapshot();
     List<Promise<Void>> included = awaitingFlush;
     awaitingFlush = new ArrayList<>();
-    return repository.persist(partition, settings.partitions(), position, changes, state, stock, inventory)
+    inFlight = repository.persist(partition, settings.partitions(), position, changes, state, stock, inventory)
         .onSuccess(v -> {
           persistedPosition = position;
           persistedState = state;
@@ -263,7 +298,7 @@ public final class PartitionVerticle extends VerticleBase {
         })
         .onFailure(failure -> {
           included.forEach(waiting -> waiting.fail(failure));
-          rewind(failure);
+          rewind(failure, stock);
         })
         .eventually(() -> {
           persisting = false;
@@ -272,6 +307,7 @@ public final class PartitionVerticle extends VerticleBase {
           }
           return Future.succeededFuture();
         });
+    return inFlight;
   }
 
   /** Completes once a flush that includes everything applied so far has committed. */
@@ -287,12 +323,22 @@ public final class PartitionVerticle extends VerticleBase {
   /**
    * The drained changes did not reach the database, so the engine is ahead of what is durable:
    * go back to the last checkpoint and apply the log again from there.
+   *
+   * <p>Dashboards were shown those drains. The replay brings every change that came from the log
+   * again, but not those of the synchronous operations it fails: a refused reservation would stay
+   * on the dashboards. So every level of the discarded drains is published again, as the book
+   * has it, once the replay has caught up.
+   *
+   * @param failed the stock changes of the flush that failed
    */
-  private void rewind(Throwable failure) {
+  private void rewind(Throwable failure, InventoryChanges failed) {
     log.warn("partition {} could not persist up to position {}; replaying from {}: {}",
         partition, appliedPosition, persistedPosition, failure.toString());
     engine = WindowEngine.restore(engineSettings, persistedState);
     book = InventoryBook.restore(inventorySettings, persistedInventory);
+    for (List<StockLevel> shown : List.of(failed.levels(), unpersisted.inventoryChanges().levels())) {
+      shown.forEach(level -> levelsToCorrect.add(new PipelineChanges.LevelKey(level.storeId(), level.sku())));
+    }
     // drained from the engine and book just discarded; the replay brings the same changes again
     unpersisted.clear();
     // operations applied after the failed drain are lost with the book they changed

@@ -47,11 +47,13 @@ final class UnpersistedChanges {
     alerts.addAll(changes.alerts());
     lateEvents.addAll(changes.lateEvents());
     changes.movingAverages().forEach(m -> movingAverages.put(List.of(m.storeId(), m.metric(), m.windowStart()), m));
+    // the engine's figures as of its newest drain: after a rewind they are the restored engine's,
+    // which may be lower than those of the engine it replaced
     if (changes.watermark() != null) {
       watermark = changes.watermark();
     }
-    lateCount = Math.max(lateCount, changes.lateCount());
-    lastPosition = Math.max(lastPosition, changes.lastPosition());
+    lateCount = changes.lateCount();
+    lastPosition = changes.lastPosition();
 
     stock.levels().forEach(l -> levels.put(List.of(l.storeId(), l.sku()), l));
     movements.addAll(stock.movements());
@@ -78,7 +80,10 @@ final class UnpersistedChanges {
         && reservationsEnded.isEmpty();
   }
 
-  /** Forgets everything, after a flush took it or a rewind made it void. */
+  /**
+   * Forgets every row, after a flush took them or a rewind made them void. The engine's figures
+   * stay until the next drain replaces them: a flush with nothing drained reports them.
+   */
   void clear() {
     windows.clear();
     skus.clear();

@@ -33,7 +33,10 @@ import java.util.TreeSet;
  * <p>Every value it publishes is complete (a window's full metrics, a level's full numbers), so a
  * later value for a key always replaces an earlier one. That is what makes {@link #seed} exact:
  * history loaded from the database fills only keys the live feed has not published since start,
- * because whatever it did publish is at least as new as what was persisted.
+ * because whatever it did publish is at least as new as what was persisted. The one part that is
+ * not republished is a window's moving averages: the engine computes them once, when the window
+ * becomes final, so a window the live feed republished since the start (a correction) lacks the
+ * averages an earlier run persisted, and history adds those.
  */
 final class DashboardFeed {
 
@@ -82,6 +85,9 @@ final class DashboardFeed {
     for (StockLevel level : drain.stock().levels()) {
       changes.put(ChannelKey.inventory(level.storeId()), level.sku(), ResultJson.level(level));
     }
+    for (PipelineChanges.LevelKey gone : drain.removedLevels()) {
+      changes.remove(ChannelKey.inventory(gone.storeId()), gone.sku());
+    }
     for (StockAlert alert : drain.stock().alerts()) {
       putAlert(changes, alert.level().storeId(), ResultJson.alert(alert));
     }
@@ -112,6 +118,8 @@ final class DashboardFeed {
         Instant start = Instant.parse(window.getString("start"));
         if (!present.contains(start.toString())) {
           putWindow(changes, channel, start, window);
+        } else if (window.containsKey("movingAverages")) {
+          addMissingMovingAverages(changes, channel, start, window.getJsonObject("movingAverages"));
         }
       });
       case TRENDING -> history.forEach(item -> {
@@ -169,6 +177,22 @@ final class DashboardFeed {
     JsonObject updated = window.copy().put("movingAverages", averages.put(metric, point));
     shown.put(start, updated);
     changes.put(channel, start.toString(), updated);
+  }
+
+  /** Adds to a shown window the averages it lacks; those it has are at least as new. */
+  private void addMissingMovingAverages(Changes changes, ChannelKey channel, Instant start, JsonObject averages) {
+    TreeMap<Instant, JsonObject> shown = windows.get(channel);
+    JsonObject window = shown == null ? null : shown.get(start);
+    if (window == null) {
+      return;
+    }
+    JsonObject own = window.getJsonObject("movingAverages");
+    JsonObject merged = own == null ? averages.copy() : averages.copy().mergeIn(own);
+    if (!merged.equals(own)) {
+      JsonObject updated = window.copy().put("movingAverages", merged);
+      shown.put(start, updated);
+      changes.put(channel, start.toString(), updated);
+    }
   }
 
   /** The trending ranking follows the newest window; a correction of an older one leaves it. */

@@ -1,0 +1,118 @@
+package io.storepulse.pipeline;
+
+import io.storepulse.testing.DashboardClient;
+import io.storepulse.testing.TestPostgres;
+import io.storepulse.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.storepulse.pipeline.LiveShop.ordered;
+import static io.storepulse.pipeline.LiveShop.restocked;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Dashboards see each drain (every 50 ms) while the result tables get the merged drains at each
+ * flush: once a stream is applied, a dashboard client built only from what it received holds
+ * exactly what the read API serves from the tables, and the tables equal the recomputation from
+ * the events.
+ */
+class DashboardMirrorTest {
+
+  private static final String STORE = "mirror-shop";
+  private static final int PARTITIONS = 2;
+
+  private TestServer server;
+  private Vertx vertx;
+
+  @AfterEach
+  void stop() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aDashboardMirrorEndsWithThePersistedResultsOfTheSameEvents() throws SQLException {
+    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
+    settings.put("pipeline.partitions", Integer.toString(PARTITIONS));
+    server = TestServer.start(settings);
+    vertx = Vertx.vertx();
+    JsonObject created = server.createStore(STORE);
+    String readToken = created.getJsonObject("readToken").getString("key");
+    LiveShop shop = new LiveShop(server, STORE, created.getJsonObject("writeKey").getString("key"), 2026_11_21L);
+
+    try (DashboardClient client = DashboardClient.connect(vertx, server.port(), readToken);
+        Connection db = TestPostgres.connect(server.database())) {
+      JsonObject store = new JsonObject().put("store", STORE);
+      client.subscribe("short", "metrics", store.copy().put("window", LiveShop.SHORT));
+      client.subscribe("hour", "metrics", store.copy().put("window", "1h"));
+      client.subscribe("hopping", "metrics", store.copy().put("window", "5m"));
+      client.subscribe("trending", "trending", store.copy().put("window", LiveShop.SHORT));
+      client.subscribe("inventory", "inventory", store.copy());
+      client.subscribe("alerts", "alerts", store.copy());
+      for (String id : List.of("short", "hour", "hopping", "trending", "inventory", "alerts")) {
+        client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
+      }
+
+      shop.stream(4, 60, Duration.ofMillis(400))
+          .send(restocked("lamp-in", "lamp", 3))
+          .send(ordered("lamp-out", "lamp", 3))
+          .stream(4, 60, Duration.ofMillis(400));
+
+      DashboardAgreement agreement = new DashboardAgreement(server, STORE, readToken);
+      List<String> problems = new ArrayList<>();
+      DashboardAgreement.await(problems, () -> {
+        problems.clear();
+        try {
+          if (!PersistedWindows.caughtUp(db, PARTITIONS)
+              || PersistedWindows.provisional(db, List.of(STORE), LiveShop.SHORT) > 0) {
+            problems.add("the pipeline has not persisted every event and closed every short window yet");
+            return false;
+          }
+          problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.windows("1h", DashboardAgreement.shown(client, "hour")));
+          problems.addAll(agreement.windows("5m", DashboardAgreement.shown(client, "hopping")));
+          problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
+          problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
+          problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
+          problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+        return problems.isEmpty();
+      });
+
+      Map<String, Object> windows = DashboardAgreement.shown(client, "short");
+      assertTrue(windows.size() >= 2, windows.keySet().toString());
+      windows.values().forEach(w -> assertTrue(((JsonObject) w).containsKey("movingAverages"),
+          "every final short window shows its moving averages: " + w));
+      assertFalse(DashboardAgreement.shown(client, "inventory").isEmpty());
+      assertFalse(DashboardAgreement.shown(client, "alerts").isEmpty(), "the lamp sold out");
+
+      List<JsonObject> events = shop.sent();
+      List<String> truth = new ArrayList<>(ReferenceWindows.differences(
+          ReferenceWindows.tumbling(events, LiveShop.SHORT, LiveShop.SHORT_SIZE),
+          PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0));
+      truth.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(events, "1h", Duration.ofHours(1)),
+          PersistedWindows.read(db, List.of(STORE), "1h"), 0.0));
+      truth.addAll(ReferenceWindows.differences(
+          ReferenceWindows.hopping(events, "5m", Duration.ofMinutes(5), Duration.ofMinutes(1)),
+          PersistedWindows.read(db, List.of(STORE), "5m"), 0.0));
+      assertTrue(truth.isEmpty(), ReferenceWindows.summary(truth, 20));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package io.storepulse.pipeline;
+
+import io.storepulse.config.DatabaseUrl;
+import io.storepulse.testing.DashboardClient;
+import io.storepulse.testing.TestPostgres;
+import io.storepulse.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.storepulse.pipeline.LiveShop.ordered;
+import static io.storepulse.pipeline.LiveShop.restocked;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A server stopped cleanly and started again on the same database: a dashboard that subscribes
+ * to the new server finds in its snapshots what dashboards saw before the restart, loaded from the
+ * result tables, and one that resumes with a seq of the previous run is reset.
+ */
+class DashboardRestartTest {
+
+  private static final String STORE = "restart-shop";
+  private static final List<String> SUBSCRIPTIONS = List.of("short", "trending", "inventory", "alerts");
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void afterARestartTheSnapshotsHoldTheHistoryAndAResumeFromThePreviousRunIsReset() throws SQLException {
+    DatabaseUrl database;
+    String readToken;
+    Map<String, Map<String, Object>> before = new HashMap<>();
+    long seqBefore;
+    try (TestServer first = TestServer.start(LiveShop.SETTINGS)) {
+      database = first.database();
+      JsonObject created = first.createStore(STORE);
+      readToken = created.getJsonObject("readToken").getString("key");
+      try (DashboardClient client = DashboardClient.connect(vertx, first.port(), readToken);
+          Connection db = TestPostgres.connect(database)) {
+        subscribe(client, null);
+        new LiveShop(first, STORE, created.getJsonObject("writeKey").getString("key"), 7L)
+            .stream(3, 40, Duration.ofMillis(400))
+            .send(restocked("lamp-in", "lamp", 3), restocked("mug-in", "mug", 20))
+            .send(ordered("lamp-out", "lamp", 3))
+            .stream(3, 40, Duration.ofMillis(400));
+
+        DashboardAgreement agreement = new DashboardAgreement(first, STORE, readToken);
+        List<String> problems = new ArrayList<>();
+        DashboardAgreement.await(problems, () -> {
+          problems.clear();
+          try {
+            if (!PersistedWindows.caughtUp(db, 4) || PersistedWindows.provisional(db, List.of(STORE), LiveShop.SHORT) > 0) {
+              problems.add("the pipeline has not persisted every event and closed every short window yet");
+              return false;
+            }
+            problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
+            problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
+            problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
+            problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
+            problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+          return problems.isEmpty();
+        });
+        SUBSCRIPTIONS.forEach(id -> before.put(id, DashboardAgreement.shown(client, id)));
+        seqBefore = client.mirror("short").catchUp().seq();
+      }
+    }
+    Map<String, Object> windows = before.get("short");
+    assertTrue(windows.size() >= 2, windows.keySet().toString());
+    windows.values().forEach(w -> assertTrue(((JsonObject) w).containsKey("movingAverages"), w.toString()));
+    assertTrue(before.get("inventory").keySet().containsAll(List.of("lamp", "mug")), before.get("inventory").toString());
+    assertFalse(before.get("alerts").isEmpty());
+    assertFalse(before.get("trending").isEmpty());
+
+    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
+    settings.put("db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
+        + database.database());
+    try (TestServer second = TestServer.start(settings);
+        DashboardClient client = DashboardClient.connect(vertx, second.port(), readToken)) {
+      subscribe(client, seqBefore);
+
+      JsonObject subscribed = client.await("the resumed subscription to start", m -> "short".equals(m.getString("id"))
+          && "subscribed".equals(m.getString("type")));
+      assertEquals("reset", subscribed.getString("start"), subscribed.encode());
+      List<String> types = client.messages("short").stream().map(m -> m.getString("type")).toList();
+      assertEquals(List.of("subscribed", "reset", "snapshot"), types.subList(0, 3));
+      assertTrue(client.mirror("short").catchUp().seq() > seqBefore, "the new run's seqs start above the previous run's");
+
+      for (String id : SUBSCRIPTIONS) {
+        assertEquals(before.get(id), DashboardAgreement.shown(client, id), id + " after the restart");
+      }
+    }
+  }
+
+  /** Subscribes to every channel of the store, the short windows resuming from {@code since}. */
+  private static void subscribe(DashboardClient client, Long since) {
+    JsonObject store = new JsonObject().put("store", STORE);
+    JsonObject windows = store.copy().put("window", LiveShop.SHORT);
+    client.subscribe("short", "metrics", since == null ? windows : windows.copy().put("since", since));
+    client.subscribe("trending", "trending", store.copy().put("window", LiveShop.SHORT));
+    client.subscribe("inventory", "inventory", store.copy());
+    client.subscribe("alerts", "alerts", store.copy());
+    for (String id : SUBSCRIPTIONS) {
+      client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
+    }
+  }
+}
