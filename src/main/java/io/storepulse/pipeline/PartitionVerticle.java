@@ -153,7 +153,12 @@ public final class PartitionVerticle extends VerticleBase {
       committed = vertx.eventBus().localConsumer(EventLogAddresses.COMMITTED, this::onCommitted);
       queries = vertx.eventBus().localConsumer(PipelineAddresses.recommendations(partition), this::answer);
       operations = vertx.eventBus().localConsumer(PipelineAddresses.inventory(partition), this::operate);
-      publishTimer = vertx.setPeriodic(publishInterval.toMillis(), id -> publishChanges());
+      publishTimer = vertx.setPeriodic(publishInterval.toMillis(), id -> {
+        // while replaying a backlog, drains wait for the flush: one per page would only cost time
+        if (live) {
+          publishChanges();
+        }
+      });
       flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), id -> flush());
       idleTimer = vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> onIdleTick());
       expiryTimer = vertx.setPeriodic(EXPIRY_CHECK_MILLIS, id -> expireReservations());
