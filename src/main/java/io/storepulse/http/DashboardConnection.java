@@ -234,7 +234,10 @@ final class DashboardConnection {
     if (view.keys == null) {
       DashboardMessages.Fragmented message = DashboardMessages.update(id, view.seq + 1, update);
       socket.writeFrame(WebSocketFrame.textFrame(message.head(), false));
-      socket.writeFrame(WebSocketFrame.continuationFrame(message.changes(), true));
+      List<Buffer> frames = message.changes();
+      for (int i = 0; i < frames.size(); i++) {
+        socket.writeFrame(WebSocketFrame.continuationFrame(frames.get(i), i == frames.size() - 1));
+      }
       view.seq = update.seq();
       return;
     }

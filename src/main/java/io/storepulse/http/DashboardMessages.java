@@ -5,6 +5,9 @@ import io.storepulse.dashboard.Update;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,19 +42,42 @@ final class DashboardMessages {
   }
 
   /**
-   * An update with all its keys, as a text message in two frames: the head, which differs per
-   * client, and the changes, encoded to UTF-8 once per update and the same bytes for every client
-   * it is written to (a WebSocket message may be fragmented; clients see one message).
+   * Continuation frames carry at most this many bytes: clients limit the size of a frame (Vert.x's
+   * and Netty's default is 64 KiB) even when they accept larger messages.
+   */
+  static final int MAX_FRAME_BYTES = 65536;
+
+  /**
+   * An update with all its keys, as one text message in several frames: the head, which differs
+   * per client, then the changes, encoded to UTF-8 once per update and written as the same bytes
+   * to every client (a WebSocket message may be fragmented; clients see one message).
    *
    * @param head the first frame's text: the message up to its seqs
-   * @param changes the final continuation frame's bytes
+   * @param changes the continuation frames' bytes, each at most {@link #MAX_FRAME_BYTES}, cut
+   *     between characters
    */
-  record Fragmented(String head, Buffer changes) {
+  record Fragmented(String head, List<Buffer> changes) {
   }
 
   static Fragmented update(String id, long fromSeq, Update update) {
-    Buffer changes = update.encodedChanges(u -> Buffer.buffer(changes(u.values(), u.removed())));
+    List<Buffer> changes = update.encodedChanges(u -> frames(changes(u.values(), u.removed())));
     return new Fragmented(updateHead(id, fromSeq, update.seq(), 0).toString(), changes);
+  }
+
+  private static List<Buffer> frames(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Buffer all = Buffer.buffer(bytes);
+    List<Buffer> frames = new ArrayList<>(bytes.length / MAX_FRAME_BYTES + 1);
+    int start = 0;
+    while (start < bytes.length) {
+      int end = Math.min(bytes.length, start + MAX_FRAME_BYTES);
+      while (end < bytes.length && (bytes[end] & 0xC0) == 0x80) {
+        end--; // not inside a character's continuation bytes
+      }
+      frames.add(all.slice(start, end));
+      start = end;
+    }
+    return List.copyOf(frames);
   }
 
   private static StringBuilder updateHead(String id, long fromSeq, long seq, int bodyLength) {

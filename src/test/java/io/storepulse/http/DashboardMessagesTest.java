@@ -2,8 +2,10 @@ package io.storepulse.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.storepulse.dashboard.Update;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,27 @@ class DashboardMessagesTest {
   }
 
   private static String text(DashboardMessages.Fragmented message) {
-    return message.head() + message.changes().toString(StandardCharsets.UTF_8);
+    Buffer changes = Buffer.buffer();
+    message.changes().forEach(changes::appendBuffer);
+    return message.head() + changes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void bigChangesAreCutIntoFramesAClientAcceptsBetweenCharacters() {
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      values.put("SKU-é€-" + i, "{\"name\":\"" + "ü".repeat(20) + "\"}");
+    }
+    Update big = new Update(1, 1, values, Set.of());
+    DashboardMessages.Fragmented message = DashboardMessages.update("i", 1, big);
+
+    assertTrue(message.changes().size() > 1, "cut into several frames");
+    for (Buffer frame : message.changes()) {
+      assertTrue(frame.length() <= DashboardMessages.MAX_FRAME_BYTES, "frame of " + frame.length() + " bytes");
+      assertEquals(frame.toString(StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8).length, frame.length(),
+          "a frame holds whole characters");
+    }
+    assertEquals(DashboardMessages.update("i", 1, 1, values, Set.of()), text(message));
   }
 
   @Test
