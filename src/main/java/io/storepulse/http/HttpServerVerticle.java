@@ -58,6 +58,7 @@ public final class HttpServerVerticle extends VerticleBase {
     new InventoryHandler(credentials, services.results(), config.pipeline().partitions(),
         config.inventory().reservationMaxTtl()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
+    new DashboardPage().mount(router);
     router.route().failureHandler(Problems::handle);
     // what no route handles (unknown path, method not allowed) is answered as a problem too
     for (int status : new int[] {404, 405, 413, 500}) {
