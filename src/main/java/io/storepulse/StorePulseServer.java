@@ -5,6 +5,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storepulse.config.DatabaseUrl;
 import io.storepulse.config.StorePulseConfig;
+import io.storepulse.dashboard.ChannelKey;
+import io.storepulse.dashboard.ConnectionLimiter;
+import io.storepulse.dashboard.DashboardHub;
+import io.storepulse.dashboard.feed.DashboardFeedVerticle;
 import io.storepulse.db.EmbeddedDatabase;
 import io.storepulse.db.Migrations;
 import io.storepulse.db.Pools;
@@ -21,6 +25,7 @@ import io.storepulse.http.HttpServerVerticle;
 import io.storepulse.pipeline.InventoryOperation;
 import io.storepulse.pipeline.PartitionProgress;
 import io.storepulse.pipeline.PartitionVerticle;
+import io.storepulse.pipeline.PipelineChanges;
 import io.storepulse.pipeline.RecommendationAnswer;
 import io.storepulse.pipeline.RecommendationQuery;
 import io.storepulse.pipeline.ResultQueries;
@@ -73,6 +78,7 @@ public final class StorePulseServer {
   private String httpDeployment;
   private String writerDeployment;
   private String healthDeployment;
+  private String dashboardDeployment;
   private String pipelineDeployment;
   private Pool pipelinePool;
 
@@ -146,6 +152,8 @@ public final class StorePulseServer {
     LocalCodec.register(vertx, RecommendationQuery.class);
     LocalCodec.register(vertx, RecommendationAnswer.class);
     LocalCodec.register(vertx, PartitionProgress.class);
+    LocalCodec.register(vertx, PipelineChanges.class);
+    LocalCodec.register(vertx, ChannelKey.class);
     for (Class<?> type : InventoryOperation.types()) {
       LocalCodec.register(vertx, type);
     }
@@ -156,16 +164,26 @@ public final class StorePulseServer {
     KeyRegistry keys = new KeyRegistry();
     StoreService stores = new StoreService(queryPool, keys);
     PipelineStats pipelineStats = new PipelineStats();
-    HealthSampler sampler = new HealthSampler(stats, pipelineStats, state, version(), () -> poolUse(registry));
+    ConnectionLimiter dashboardConnections = new ConnectionLimiter(config.dashboard().maxConnections());
+    HealthSampler sampler = new HealthSampler(stats, pipelineStats, state, version(), () -> poolUse(registry),
+        dashboardConnections::open);
     AtomicReference<JsonObject> latestHealth = new AtomicReference<>();
-    HttpServerVerticle.Services services = new HttpServerVerticle.Services(
-        config, keys, adminToken, stores, new ResultQueries(queryPool), stats, state, sampler, latestHealth, registry);
+    ResultQueries results = new ResultQueries(queryPool);
+    // seqs start at the start time, so a client resuming across a restart is reset, not misled
+    DashboardHub dashboards = new DashboardHub(config.dashboard().replayBuffer(), System.currentTimeMillis());
+    HttpServerVerticle.Services services = new HttpServerVerticle.Services(config, keys, adminToken, stores, results,
+        stats, state, sampler, latestHealth, registry, dashboards, dashboardConnections);
 
     Future<Void> started = stores.loadKeys()
         .compose(n -> ensureDemoStore(stores, out))
         .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth, pipelineStats)))
         .compose(id -> {
           healthDeployment = id;
+          return vertx.deployVerticle(new DashboardFeedVerticle(dashboards, results, config.engine().shortKind(),
+              latestHealth::get));
+        })
+        .compose(id -> {
+          dashboardDeployment = id;
           // before the writer: a partition takes the log's end at start as complete
           return deployPipeline();
         })
@@ -206,7 +224,8 @@ public final class StorePulseServer {
     pipelinePool = Pools.create(vertx, databaseUrl, "pipeline", partitions);
     AtomicInteger next = new AtomicInteger();
     return vertx.deployVerticle(
-        () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.engine(),
+        () -> new PartitionVerticle(next.getAndIncrement(), config.pipeline(), config.dashboard().publishInterval(),
+            config.engine(),
             config.inventory().book(), pipelinePool),
         new DeploymentOptions().setInstances(partitions).setThreadingModel(ThreadingModel.WORKER));
   }
@@ -255,6 +274,7 @@ public final class StorePulseServer {
             log.info("event log flushed; persisting the pipeline's results");
             return undeploy(pipelineDeployment);
           })
+          .eventually(() -> undeploy(dashboardDeployment))
           .eventually(() -> undeploy(healthDeployment))
           .eventually(() -> pipelinePool == null ? Future.succeededFuture() : pipelinePool.close())
           .eventually(() -> queryPool == null ? Future.succeededFuture() : queryPool.close());

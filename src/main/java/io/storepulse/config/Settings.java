@@ -44,6 +44,13 @@ public final class Settings {
   public static final Setting INVENTORY_CART_RESERVATIONS = new Setting("inventory.cartReservations", "", "comma-separated store ids whose product_added / product_removed events hold and release stock");
   public static final Setting INVENTORY_CART_RESERVATION_TTL = new Setting("inventory.cartReservationTtl", "15m", "how long a soft cart reservation lives after its event");
   public static final Setting INVENTORY_RESERVATION_MAX_TTL = new Setting("inventory.reservationMaxTtl", "1h", "longest ttlSeconds a reservation request may ask for; above it, 400");
+  public static final Setting DASHBOARD_PUBLISH_INTERVAL = new Setting("dashboard.publishInterval", "50ms", "how often partitions push what changed to live dashboards (results are persisted at pipeline.flushInterval)");
+  public static final Setting DASHBOARD_REPLAY_BUFFER = new Setting("dashboard.replayBuffer", "500", "updates each dashboard channel keeps for clients that reconnect with since");
+  public static final Setting DASHBOARD_MAX_CONNECTIONS = new Setting("dashboard.maxConnections", "5000", "dashboard WebSockets at once; beyond it, 503 with Retry-After");
+  public static final Setting DASHBOARD_MAX_SUBSCRIPTIONS = new Setting("dashboard.maxSubscriptions", "32", "subscriptions on one dashboard WebSocket");
+  public static final Setting DASHBOARD_STUCK_AFTER = new Setting("dashboard.stuckAfter", "10s", "a dashboard WebSocket that stays unwritable this long is closed (1013)");
+  public static final Setting DASHBOARD_PING_INTERVAL = new Setting("dashboard.pingInterval", "20s", "how often the server pings each dashboard WebSocket");
+  public static final Setting DASHBOARD_PONG_TIMEOUT = new Setting("dashboard.pongTimeout", "60s", "a dashboard WebSocket without a pong for this long is closed (1001)");
   public static final Setting SHUTDOWN_TIMEOUT = new Setting("shutdown.timeout", "30s", "how long SIGTERM waits for in-flight requests");
 
   public static final List<Setting> ALL = List.of(
@@ -55,7 +62,9 @@ public final class Settings {
       WINDOW_HOPPING_SIZE, WINDOW_HOPPING_ADVANCE, WINDOW_SESSION_GAP, WINDOW_OUT_OF_ORDERNESS,
       WINDOW_ALLOWED_LATENESS, WINDOW_CORRECTIONS, WINDOW_IDLE_GRACE, ANALYTICS_SMA_WINDOWS,
       ANALYTICS_EMA_ALPHA, ANALYTICS_ANOMALY_K, ANALYTICS_ANOMALY_WARM_UP, INVENTORY_LOW_STOCK_THRESHOLD,
-      INVENTORY_CART_RESERVATIONS, INVENTORY_CART_RESERVATION_TTL, INVENTORY_RESERVATION_MAX_TTL, SHUTDOWN_TIMEOUT);
+      INVENTORY_CART_RESERVATIONS, INVENTORY_CART_RESERVATION_TTL, INVENTORY_RESERVATION_MAX_TTL, DASHBOARD_PUBLISH_INTERVAL, DASHBOARD_REPLAY_BUFFER,
+      DASHBOARD_MAX_CONNECTIONS, DASHBOARD_MAX_SUBSCRIPTIONS, DASHBOARD_STUCK_AFTER, DASHBOARD_PING_INTERVAL,
+      DASHBOARD_PONG_TIMEOUT, SHUTDOWN_TIMEOUT);
 
   private Settings() {
   }

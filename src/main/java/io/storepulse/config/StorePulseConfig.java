@@ -1,6 +1,7 @@
 package io.storepulse.config;
 
 import io.storepulse.analytics.EngineSettings;
+import io.storepulse.dashboard.ClientLimits;
 import io.storepulse.ingest.IngestLimits;
 import io.storepulse.inventory.InventorySettings;
 
@@ -33,7 +34,16 @@ public record StorePulseConfig(
     PipelineSettings pipeline,
     EngineSettings engine,
     InventoryConfig inventory,
+    DashboardSettings dashboard,
     Duration shutdownTimeout) {
+
+  /**
+   * Live dashboards: how often they are fed, what each channel keeps for resuming clients, and
+   * what one connection may hold.
+   */
+  public record DashboardSettings(Duration publishInterval, int replayBuffer, int maxConnections,
+      ClientLimits client, Duration pingInterval, Duration pongTimeout) {
+  }
 
   /**
    * Inventory: the partitions' {@link InventorySettings} (the book's defaults for what is not
@@ -101,6 +111,7 @@ public record StorePulseConfig(
             p.integer(Settings.PIPELINE_READ_BATCH, 1, 100_000)),
         engineSettings(p),
         inventory(p),
+        dashboard(p),
         p.duration(Settings.SHUTDOWN_TIMEOUT));
     if (writer.queueCapacity() < ingest.maxEventsPerRequest()) {
       p.errors.add(Parser.invalid(Settings.WRITER_QUEUE_CAPACITY, Integer.toString(writer.queueCapacity()),
@@ -146,6 +157,15 @@ public record StorePulseConfig(
       p.errors.add("window settings do not fit together: " + e.getMessage());
       return d;
     }
+  }
+
+  private static DashboardSettings dashboard(Parser p) {
+    int replayBuffer = p.integer(Settings.DASHBOARD_REPLAY_BUFFER, 0, 1_000_000);
+    int maxConnections = p.integer(Settings.DASHBOARD_MAX_CONNECTIONS, 1, 1_000_000);
+    int maxSubscriptions = p.integer(Settings.DASHBOARD_MAX_SUBSCRIPTIONS, 1, 10_000);
+    ClientLimits client = new ClientLimits(maxSubscriptions, p.duration(Settings.DASHBOARD_STUCK_AFTER));
+    return new DashboardSettings(p.duration(Settings.DASHBOARD_PUBLISH_INTERVAL), replayBuffer, maxConnections, client,
+        p.duration(Settings.DASHBOARD_PING_INTERVAL), p.duration(Settings.DASHBOARD_PONG_TIMEOUT));
   }
 
   /** The inventory settings: the configured ones, the book's defaults for the rest. */

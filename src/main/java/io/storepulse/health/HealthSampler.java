@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,15 +26,20 @@ public final class HealthSampler {
   private final String version;
   private final Supplier<Map<String, Object>> poolUse;
   private final PipelineStats pipeline;
+  private final IntSupplier dashboardConnections;
   private final ArrayDeque<Histogram> recentLatencies = new ArrayDeque<>();
   private long lastSampleNanos;
   private long lastAccepted;
   private long lastDuplicates;
   private long lastRejected;
 
+  /**
+   * @param dashboardConnections the dashboard WebSockets open now
+   */
   public HealthSampler(IngestStats stats, PipelineStats pipeline, ServerState state, String version,
-      Supplier<Map<String, Object>> poolUse) {
+      Supplier<Map<String, Object>> poolUse, IntSupplier dashboardConnections) {
     this.stats = stats;
+    this.dashboardConnections = dashboardConnections;
     this.pipeline = pipeline;
     this.state = state;
     this.version = version;
@@ -100,6 +106,7 @@ public final class HealthSampler {
     report.put("ingest", ingest);
     report.put("writer", writer);
     report.put("pipeline", pipelineReport(Instant.now()));
+    report.put("dashboards", Map.of("connections", dashboardConnections.getAsInt()));
     return report;
   }
 

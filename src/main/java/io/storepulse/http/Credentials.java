@@ -17,6 +17,7 @@ public final class Credentials {
   private static final String BASIC = "Basic ";
   public static final String WRITE_KEY_HEADER = "X-Write-Key";
   public static final String WRITE_KEY_PARAMETER = "writeKey";
+  public static final String DASHBOARD_TOKEN_PARAMETER = "token";
 
   private final KeyRegistry keys;
   private final String adminToken;
@@ -67,6 +68,34 @@ public final class Credentials {
     String authorization = request.getHeader("Authorization");
     return authorization != null && hasScheme(authorization, BEARER)
         && Secrets.sameSecret(authorization.substring(BEARER.length()).trim(), adminToken);
+  }
+
+  /**
+   * Who opens a dashboard WebSocket: the admin token sees every store, a read token its own. The
+   * token may come as the {@code token} query parameter, since browsers cannot set headers on a
+   * WebSocket.
+   *
+   * @return the one store the viewer may see, or null for the admin token's every store
+   * @throws ClientFault 401 when no token is presented or it is unknown or revoked, 403 for a
+   *     write key
+   */
+  public String requireDashboardViewer(HttpServerRequest request) {
+    String secret = presentedSecret(request);
+    if (secret == null) {
+      secret = blankToNull(request.getParam(DASHBOARD_TOKEN_PARAMETER));
+    }
+    if (secret == null) {
+      throw ClientFault.unauthorized("send a read token as the query parameter " + DASHBOARD_TOKEN_PARAMETER
+          + " or as 'Authorization: Bearer <token>'");
+    }
+    if (Secrets.sameSecret(secret, adminToken)) {
+      return null;
+    }
+    ApiKey key = keys.find(secret).orElseThrow(() -> ClientFault.unauthorized("the token is unknown or revoked"));
+    if (key.kind() != KeyKind.READ) {
+      throw ClientFault.forbidden("a " + key.kind().wireName() + " key cannot open dashboards; use a read token");
+    }
+    return key.storeId();
   }
 
   private static String presentedSecret(HttpServerRequest request) {

@@ -2,6 +2,8 @@ package io.storepulse.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storepulse.config.StorePulseConfig;
+import io.storepulse.dashboard.ConnectionLimiter;
+import io.storepulse.dashboard.DashboardHub;
 import io.storepulse.health.HealthSampler;
 import io.storepulse.health.IngestStats;
 import io.storepulse.health.ServerState;
@@ -15,6 +17,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,11 +38,14 @@ public final class HttpServerVerticle extends VerticleBase {
       ServerState state,
       HealthSampler health,
       AtomicReference<JsonObject> latestHealth,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      DashboardHub dashboards,
+      ConnectionLimiter dashboardConnections) {
   }
 
   private final Services services;
   private HttpServer server;
+  private DashboardSocket dashboardSocket;
 
   public HttpServerVerticle(Services services) {
     this.services = services;
@@ -58,6 +64,10 @@ public final class HttpServerVerticle extends VerticleBase {
     new InventoryHandler(credentials, services.results(), config.pipeline().partitions(),
         config.inventory().reservationMaxTtl()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
+    dashboardSocket = new DashboardSocket(vertx, credentials, services.dashboards(), services.dashboardConnections(),
+        config.dashboard(), List.of(config.engine().shortKind(), config.engine().longKind(),
+            config.engine().hoppingKind()));
+    dashboardSocket.mount(router);
     new DashboardPage().mount(router);
     router.route().failureHandler(Problems::handle);
     // what no route handles (unknown path, method not allowed) is answered as a problem too
@@ -78,6 +88,7 @@ public final class HttpServerVerticle extends VerticleBase {
   /** Stops accepting connections and waits for the requests in flight to be answered. */
   @Override
   public Future<?> stop() {
+    dashboardSocket.stop();
     return server.shutdown(services.config().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class PartitionVerticle extends VerticleBase {
 
   private final int partition;
   private final PipelineSettings settings;
+  private final Duration publishInterval;
   private final EngineSettings engineSettings;
   private final InventorySettings inventorySettings;
   private final Pool pool;
@@ -76,6 +78,8 @@ public final class PartitionVerticle extends VerticleBase {
   private int generation;
   private boolean reading;
   private boolean persisting;
+  /** Drained from the engine and book (and shown on dashboards) but not yet persisted. */
+  private final UnpersistedChanges unpersisted = new UnpersistedChanges();
   /**
    * Caught up with the log once since the last start or rewind: from then on the wall clock may
    * move the watermark and expire reservations, and synchronous operations may run. Before, the
@@ -83,16 +87,22 @@ public final class PartitionVerticle extends VerticleBase {
    */
   private boolean live;
   private long expiryTimer;
+  private long publishTimer;
   private long flushTimer;
   private long idleTimer;
   private MessageConsumer<Long> committed;
   private MessageConsumer<RecommendationQuery> queries;
   private MessageConsumer<InventoryOperation> operations;
 
-  public PartitionVerticle(int partition, PipelineSettings settings, EngineSettings engineSettings,
-      InventorySettings inventorySettings, Pool pool) {
+  /**
+   * @param publishInterval how often the partition drains its changes and publishes them for
+   *     dashboards (on {@link PipelineAddresses#CHANGES}); they are persisted at the flush interval
+   */
+  public PartitionVerticle(int partition, PipelineSettings settings, Duration publishInterval,
+      EngineSettings engineSettings, InventorySettings inventorySettings, Pool pool) {
     this.partition = partition;
     this.settings = settings;
+    this.publishInterval = publishInterval;
     this.engineSettings = engineSettings;
     this.inventorySettings = inventorySettings;
     this.pool = pool;
@@ -133,6 +143,7 @@ public final class PartitionVerticle extends VerticleBase {
       committed = vertx.eventBus().localConsumer(EventLogAddresses.COMMITTED, this::onCommitted);
       queries = vertx.eventBus().localConsumer(PipelineAddresses.recommendations(partition), this::answer);
       operations = vertx.eventBus().localConsumer(PipelineAddresses.inventory(partition), this::operate);
+      publishTimer = vertx.setPeriodic(publishInterval.toMillis(), id -> publishChanges());
       flushTimer = vertx.setPeriodic(settings.flushInterval().toMillis(), id -> flush());
       idleTimer = vertx.setPeriodic(IDLE_CHECK_MILLIS, id -> onIdleTick());
       expiryTimer = vertx.setPeriodic(EXPIRY_CHECK_MILLIS, id -> expireReservations());
@@ -146,6 +157,7 @@ public final class PartitionVerticle extends VerticleBase {
   /** Persists what is applied, so a clean stop leaves nothing to replay. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(publishTimer);
     vertx.cancelTimer(flushTimer);
     vertx.cancelTimer(idleTimer);
     vertx.cancelTimer(expiryTimer);
@@ -206,9 +218,24 @@ public final class PartitionVerticle extends VerticleBase {
 
   private void flush() {
     if (!persisting && (appliedPosition > persistedPosition || engine.hasPendingChanges()
-        || book.hasPendingChanges())) {
+        || book.hasPendingChanges() || !unpersisted.isEmpty())) {
       flushNow();
     }
+  }
+
+  /**
+   * Drains what the engine and book changed into the changes the next flush persists, and
+   * publishes it for dashboards. What is published is computed from the durable log only, so a
+   * rewind after a failed flush recomputes the same values rather than taking any back.
+   */
+  private void publishChanges() {
+    if (!engine.hasPendingChanges() && !book.hasPendingChanges()) {
+      return;
+    }
+    EngineChanges changes = engine.drainChanges();
+    InventoryChanges stock = book.drainChanges();
+    unpersisted.add(changes, stock);
+    vertx.eventBus().publish(PipelineAddresses.CHANGES, new PipelineChanges(partition, changes, stock));
   }
 
   private Future<Void> flushNow() {
@@ -217,9 +244,11 @@ public final class PartitionVerticle extends VerticleBase {
     }
     persisting = true;
     long position = appliedPosition;
-    EngineChanges changes = engine.drainChanges();
+    publishChanges();
+    EngineChanges changes = unpersisted.engineChanges();
+    InventoryChanges stock = unpersisted.inventoryChanges();
+    unpersisted.clear();
     byte[] state = engine.snapshot();
-    InventoryChanges stock = book.drainChanges();
     byte[] inventory = book.snapshot();
     List<Promise<Void>> included = awaitingFlush;
     awaitingFlush = new ArrayList<>();
@@ -264,6 +293,8 @@ public final class PartitionVerticle extends VerticleBase {
         partition, appliedPosition, persistedPosition, failure.toString());
     engine = WindowEngine.restore(engineSettings, persistedState);
     book = InventoryBook.restore(inventorySettings, persistedInventory);
+    // drained from the engine and book just discarded; the replay brings the same changes again
+    unpersisted.clear();
     // operations applied after the failed drain are lost with the book they changed
     List<Promise<Void>> lost = awaitingFlush;
     awaitingFlush = new ArrayList<>();

@@ -16,6 +16,12 @@ public final class PipelineAddresses {
     return "storepulse.pipeline." + partition + ".inventory";
   }
 
+  /**
+   * Published (locally) with a {@link PipelineChanges} each time a partition drains its changes,
+   * every {@code dashboard.publishInterval}, before they are persisted.
+   */
+  public static final String CHANGES = "storepulse.pipeline.changes";
+
   /** Published with a {@link PartitionProgress} after each persisted flush. */
   public static final String PROGRESS = "storepulse.pipeline.progress";
 }

@@ -42,6 +42,23 @@ public final class ResultQueries {
       SELECT sku, on_hand, reserved, version, low_stock_threshold, updated_at FROM inventory_levels
       WHERE store_id = $1 AND sku = $2""";
 
+  private static final String RECENT_WINDOWS = """
+      SELECT window_start, window_end, status, metrics FROM window_metrics
+      WHERE store_id = $1 AND window_kind = $2
+      ORDER BY window_start DESC
+      LIMIT $3""";
+
+  private static final String MOVING_AVERAGES = """
+      SELECT metric, window_start, value, simple, exponential FROM moving_averages
+      WHERE store_id = $1 AND window_start >= $2
+      ORDER BY window_start, metric""";
+
+  private static final String LATEST_ALERTS = """
+      SELECT id, kind, metric, observed, expected, score, window_start, window_end, message, raised_at
+      FROM alerts WHERE store_id = $1
+      ORDER BY id DESC
+      LIMIT $2""";
+
   private final Pool pool;
 
   public ResultQueries(Pool pool) {
@@ -63,25 +80,58 @@ public final class ResultQueries {
         .map(rows -> rows.size() == 0 ? null : window(rows.iterator().next()));
   }
 
+  /** The newest {@code limit} windows of a kind, newest first. */
+  public Future<JsonArray> recentWindows(String storeId, String kind, int limit) {
+    return pool.preparedQuery(RECENT_WINDOWS).execute(Tuple.of(storeId, kind, limit)).map(rows -> {
+      JsonArray windows = new JsonArray();
+      rows.forEach(row -> windows.add(window(row)));
+      return windows;
+    });
+  }
+
+  /**
+   * Moving-average points of windows starting at or after {@code from}, oldest first: objects with
+   * {@code metric}, {@code windowStart} and the {@link io.storepulse.pipeline.ResultJson#movingAverage} fields.
+   */
+  public Future<JsonArray> movingAverages(String storeId, Instant from) {
+    return pool.preparedQuery(MOVING_AVERAGES).execute(Tuple.of(storeId, time(from))).map(rows -> {
+      JsonArray points = new JsonArray();
+      for (Row row : rows) {
+        points.add(ResultJson.movingAverage(row.getDouble("value"), row.getDouble("simple"),
+                row.getDouble("exponential"))
+            .put("metric", row.getString("metric"))
+            .put("windowStart", instant(row, "window_start")));
+      }
+      return points;
+    });
+  }
+
   /** Alerts with an id above {@code sinceId}, oldest first. */
   public Future<JsonArray> alerts(String storeId, long sinceId, int limit) {
-    return pool.preparedQuery(ALERTS).execute(Tuple.of(storeId, sinceId, limit)).map(rows -> {
-      JsonArray alerts = new JsonArray();
-      for (Row row : rows) {
-        alerts.add(new JsonObject()
-            .put("id", row.getLong("id"))
-            .put("kind", row.getString("kind"))
-            .put("metric", row.getString("metric"))
-            .put("observed", row.getDouble("observed"))
-            .put("expected", row.getDouble("expected"))
-            .put("score", row.getDouble("score"))
-            .put("windowStart", instant(row, "window_start"))
-            .put("windowEnd", instant(row, "window_end"))
-            .put("message", row.getString("message"))
-            .put("raisedAt", instant(row, "raised_at")));
-      }
-      return alerts;
-    });
+    return pool.preparedQuery(ALERTS).execute(Tuple.of(storeId, sinceId, limit)).map(ResultQueries::alertList);
+  }
+
+  /** The newest {@code limit} alerts, newest first. */
+  public Future<JsonArray> latestAlerts(String storeId, int limit) {
+    return pool.preparedQuery(LATEST_ALERTS).execute(Tuple.of(storeId, limit)).map(ResultQueries::alertList);
+  }
+
+  private static JsonArray alertList(Iterable<Row> rows) {
+    JsonArray alerts = new JsonArray();
+    for (Row row : rows) {
+      alerts.add(new JsonObject()
+          .put("id", row.getLong("id"))
+          .put("kind", row.getString("kind"))
+          .put("metric", row.getString("metric"))
+          .put("observed", row.getDouble("observed"))
+          .put("expected", row.getDouble("expected"))
+          .put("score", row.getDouble("score"))
+          .put("windowStart", instant(row, "window_start"))
+          .put("windowEnd", instant(row, "window_end"))
+          .put("message", row.getString("message"))
+          .put("raisedAt", instant(row, "raised_at")));
+    }
+    return alerts;
   }
 
   /** Stock levels of a store with a SKU after {@code afterSku}, by SKU; only low ones with {@code lowStock}. */

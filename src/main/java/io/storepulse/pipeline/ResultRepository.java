@@ -167,7 +167,7 @@ final class ResultRepository {
     List<Tuple> rows = new ArrayList<>(windows.size());
     for (WindowResult w : windows) {
       rows.add(Tuple.of(w.storeId(), w.windowKind(), time(w.windowStart()), time(w.windowEnd()),
-          status(w.status()), ResultJson.metrics(w.metrics())));
+          ResultJson.status(w.status()), ResultJson.metrics(w.metrics())));
     }
     return rows;
   }
@@ -176,7 +176,7 @@ final class ResultRepository {
     List<Tuple> rows = new ArrayList<>(skus.size());
     for (SkuResult s : skus) {
       rows.add(Tuple.tuple(List.of(s.storeId(), s.windowKind(), time(s.windowStart()), s.sku(), time(s.windowEnd()),
-          status(s.status()), s.views(), s.carts(), s.units(), ResultJson.money(s.revenue()))));
+          ResultJson.status(s.status()), s.views(), s.carts(), s.units(), ResultJson.money(s.revenue()))));
     }
     return rows;
   }
@@ -184,7 +184,7 @@ final class ResultRepository {
   private static List<Tuple> alertRows(List<Alert> alerts) {
     List<Tuple> rows = new ArrayList<>(alerts.size());
     for (Alert a : alerts) {
-      rows.add(Tuple.tuple(List.of(a.storeId(), a.kind().name().toLowerCase(Locale.ROOT), a.metric(), a.observed(),
+      rows.add(Tuple.tuple(List.of(a.storeId(), ResultJson.alertKind(a), a.metric(), a.observed(),
           a.expected(), a.score(), time(a.windowStart()), time(a.windowEnd()), a.message())));
     }
     return rows;
@@ -251,17 +251,10 @@ final class ResultRepository {
     List<Tuple> rows = new ArrayList<>(alerts.size());
     for (StockAlert a : alerts) {
       StockLevel level = a.level();
-      String message = a.kind().wireName().replace('_', ' ') + ": SKU " + level.sku() + " has " + level.available()
-          + " available (on hand " + level.onHand() + ", reserved " + level.reserved() + ", low-stock threshold "
-          + level.lowStockThreshold() + ")";
       rows.add(Tuple.tuple(List.of(level.storeId(), a.kind().wireName(), "available", (double) level.available(),
-          (double) level.lowStockThreshold(), 0.0, time(a.time()), time(a.time()), message)));
+          (double) level.lowStockThreshold(), 0.0, time(a.time()), time(a.time()), a.message())));
     }
     return rows;
-  }
-
-  static String status(io.storepulse.analytics.WindowStatus status) {
-    return status.name().toLowerCase(Locale.ROOT);
   }
 
   private static OffsetDateTime time(Instant instant) {
