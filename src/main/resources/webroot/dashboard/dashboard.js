@@ -6,7 +6,7 @@ import {DashboardClient} from "./protocol.js";
 const STORAGE_KEY = "storepulse.dashboard";
 const MINUTES_WIDE = 60;
 const MINUTES_NARROW = 30;
-const LIST_LENGTH = 8;
+const LIST_LENGTH = 5;
 const ALERTS_SHOWN = 30;
 
 const $ = (id) => document.getElementById(id);
@@ -17,27 +17,46 @@ const narrowScreen = window.matchMedia("(max-width: 700px)");
 const integerFormat = new Intl.NumberFormat(undefined, {maximumFractionDigits: 0});
 const decimalFormat = new Intl.NumberFormat(undefined, {minimumFractionDigits: 2, maximumFractionDigits: 2});
 const percentFormat = new Intl.NumberFormat(undefined, {style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1});
-const clockFormat = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit"});
-const clockSecondsFormat = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+const clockFormat = new Intl.DateTimeFormat(undefined, {hour: "numeric", minute: "2-digit"});
+const clockSecondsFormat = new Intl.DateTimeFormat(undefined, {hour: "numeric", minute: "2-digit", second: "2-digit"});
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, {numeric: "auto"});
 const currencyFormats = new Map();
+
+/** XXX is what the server files revenue under when an order names no currency. */
+function isCurrency(code) {
+  return /^[A-Z]{3}$/.test(code) && code !== "XXX";
+}
+
+function currencyFormat(currency, compact) {
+  const key = `${currency}${compact ? ":compact" : ""}`;
+  if (!currencyFormats.has(key)) {
+    currencyFormats.set(key, new Intl.NumberFormat(undefined, compact
+        ? {style: "currency", currency, notation: "compact", maximumFractionDigits: 1}
+        : {style: "currency", currency}));
+  }
+  return currencyFormats.get(key);
+}
 
 /** Money as decimal strings stays exact: Intl formats a string without going through a double. */
 function money(amount, currency) {
   if (amount === undefined || amount === null) {
     return "–";
   }
-  if (!/^[A-Z]{3}$/.test(currency) || currency === "XXX") {
-    return decimalFormat.format(amount);
-  }
-  if (!currencyFormats.has(currency)) {
-    currencyFormats.set(currency, new Intl.NumberFormat(undefined, {style: "currency", currency}));
-  }
-  return currencyFormats.get(currency).format(amount);
+  return isCurrency(currency) ? currencyFormat(currency, false).format(amount) : decimalFormat.format(amount);
+}
+
+/** Short money for chart axes: €1.5K. */
+function moneyShort(amount, currency) {
+  return isCurrency(currency) ? currencyFormat(currency, true).format(amount) : integerFormat.format(amount);
 }
 
 function count(value) {
   return integerFormat.format(value ?? 0);
+}
+
+/** Averages of counts: 2.4 orders a minute. */
+function decimalOrCount(value) {
+  return Number.isInteger(value) ? count(value) : decimalFormat.format(value);
 }
 
 function ratio(numerator, denominator) {
@@ -180,8 +199,11 @@ const palette = {
   text: "#646b81",
 };
 let salesChart = null;
-let salesTick = (value) => value;
+let salesTooltip = (value) => value;
 let funnelChart = null;
+
+Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
+Chart.defaults.color = palette.text;
 
 function baseOptions() {
   return {
@@ -189,7 +211,12 @@ function baseOptions() {
     maintainAspectRatio: false,
     animation: {duration: 250},
     interaction: {mode: "index", intersect: false},
-    plugins: {legend: {labels: {boxWidth: 12, boxHeight: 12, color: palette.text}}},
+    plugins: {
+      legend: {
+        align: "end",
+        labels: {usePointStyle: true, boxWidth: 18, boxHeight: 8, sort: (a, b) => a.datasetIndex - b.datasetIndex},
+      },
+    },
   };
 }
 
@@ -216,13 +243,17 @@ function renderSales(now, currency) {
   }
   $("sales-caption").textContent = `Last ${span} minutes${byRevenue ? ` in ${currency}` : ""}; `
       + "lighter bars are still open";
-  const tick = byRevenue ? (value) => money(String(value), currency) : (value) => count(value);
+  const tooltip = byRevenue ? (value) => money(value.toFixed(2), currency) : (value) => decimalOrCount(value);
+  const axis = byRevenue ? (value) => moneyShort(value, currency) : (value) => count(value);
+  // lines are drawn over the bars (a lower order is drawn later)
+  const line = {type: "line", borderWidth: 2, pointRadius: 0, pointHoverRadius: 3, pointStyle: "line", tension: 0.3,
+    spanGaps: true, order: 1};
   const datasets = [
-    {type: "bar", label: byRevenue ? "Revenue" : "Orders", data: values, backgroundColor: colors, borderRadius: 3, order: 2},
-    {type: "line", label: "Simple moving avg.", data: simple, borderColor: palette.sma, backgroundColor: palette.sma,
-      borderWidth: 2, pointRadius: 0, tension: 0.3, spanGaps: true, order: 1},
-    {type: "line", label: "Exponential moving avg.", data: exponential, borderColor: palette.ema,
-      backgroundColor: palette.ema, borderWidth: 2, borderDash: [6, 4], pointRadius: 0, tension: 0.3, spanGaps: true, order: 0},
+    {type: "bar", label: byRevenue ? "Revenue" : "Orders", data: values, backgroundColor: colors, borderRadius: 3,
+      pointStyle: "rect", order: 2},
+    {...line, label: "Simple moving average", data: simple, borderColor: palette.sma, backgroundColor: palette.sma},
+    {...line, label: "Exponential moving average", data: exponential, borderColor: palette.ema,
+      backgroundColor: palette.ema, borderDash: [6, 3]},
   ];
   if (!salesChart) {
     const options = baseOptions();
@@ -231,14 +262,14 @@ function renderSales(now, currency) {
       y: {beginAtZero: true, grid: {color: palette.grid}, ticks: {color: palette.text, maxTicksLimit: 6}},
     };
     options.plugins.tooltip = {callbacks: {label: (ctx) => `${ctx.dataset.label}: ${
-      ctx.parsed.y === null ? "–" : salesTick(ctx.parsed.y)}`}};
+      ctx.parsed.y === null ? "–" : salesTooltip(ctx.parsed.y)}`}};
     salesChart = new Chart($("sales-chart"), {data: {labels, datasets}, options});
   } else {
     salesChart.data.labels = labels;
     salesChart.data.datasets.forEach((dataset, i) => Object.assign(dataset, datasets[i]));
   }
-  salesTick = tick;
-  salesChart.options.scales.y.ticks.callback = (value) => tick(value);
+  salesTooltip = tooltip;
+  salesChart.options.scales.y.ticks.callback = (value) => axis(value);
   salesChart.update();
 }
 
@@ -308,22 +339,32 @@ function renderStock() {
       ? `${count(data.inventory.size)} SKUs tracked`
       : `${count(out)} out of stock · ${count(levels.length - out)} low · ${count(data.inventory.size)} tracked`;
   $("stock-empty").hidden = levels.length > 0;
-  $("stock-rows").replaceChildren(...levels.slice(0, LIST_LENGTH).map((level) => {
+  const rows = levels.slice(0, LIST_LENGTH).map((level) => {
     const row = element("tr");
     row.dataset.sku = level.sku;
+    const sku = element("td", "sku", level.sku);
+    sku.title = `${level.sku}: on hand ${level.onHand}, reserved ${level.reserved}`;
     const status = element("td");
-    status.append(level.available <= 0 ? element("span", "pill out", "Out of stock") : element("span", "pill low", "Low"));
-    row.append(element("td", null, level.sku), element("td", "num", count(level.available)),
-        element("td", "num", count(level.lowStockThreshold)), status);
+    status.append(stockPill(level));
+    row.append(sku, element("td", "num", count(level.available)), element("td", "num", count(level.lowStockThreshold)),
+        status);
     return row;
-  }));
+  });
   if (levels.length > LIST_LENGTH) {
     const more = element("tr");
     const cell = element("td", "muted small", `and ${count(levels.length - LIST_LENGTH)} more`);
     cell.colSpan = 4;
     more.append(cell);
-    $("stock-rows").append(more);
+    rows.push(more);
   }
+  $("stock-rows").replaceChildren(...rows);
+}
+
+function stockPill(level) {
+  if (level.available < 0) {
+    return element("span", "pill out", "Oversold");
+  }
+  return level.available === 0 ? element("span", "pill out", "Out of stock") : element("span", "pill low", "Low");
 }
 
 const ALERT_KINDS = {
@@ -350,7 +391,9 @@ function renderAlerts(now) {
     time.dateTime = at.toISOString();
     time.title = at.toLocaleString();
     head.append(time);
-    item.append(head, element("p", "alert-message", alert.message));
+    // "low stock: SKU x has …" under the title "Low stock": the title says it already
+    const message = alert.message.replace(new RegExp(`^${alert.kind.replaceAll("_", " ")}: `, "i"), "");
+    item.append(head, element("p", "alert-message", message.charAt(0).toUpperCase() + message.slice(1)));
     return item;
   }));
 }
@@ -368,7 +411,7 @@ function showConnection({state, attempt, retryInMs}) {
     connecting: "Connecting…",
     live: "Live",
     reconnecting: retryInMs === null ? "Reconnecting…" : `Reconnecting in ${Math.ceil(retryInMs / 1000)} s`,
-    offline: "Offline",
+    idle: "Not connected",
   };
   $("connection").dataset.state = state;
   $("connection-label").textContent = labels[state] || state;
@@ -377,7 +420,10 @@ function showConnection({state, attempt, retryInMs}) {
 
 // ---------------------------------------------------------------- sign-in and start
 
-/** Asks the read API whether the token may read the store: null when it may, else why not. */
+/**
+ * Why the token cannot read the store, asked of the read API once the WebSocket handshake has
+ * failed (a browser does not tell why); null when the token is fine or the server is unreachable.
+ */
 async function tokenProblem(store, token) {
   try {
     const response = await fetch(`/v1/stores/${encodeURIComponent(store)}/alerts?limit=1`,
@@ -414,12 +460,7 @@ function showSignIn(store, token, problem) {
 
 let client = null;
 
-async function open(store, token) {
-  const problem = await tokenProblem(store, token);
-  if (problem) {
-    showSignIn(store, token, problem);
-    return;
-  }
+function open(store, token) {
   localStorage.setItem(STORAGE_KEY, JSON.stringify({store, token}));
   const url = new URL(location.href);
   url.searchParams.delete("token"); // keep the token out of the history and bookmarks
@@ -439,12 +480,19 @@ async function open(store, token) {
 
   client = new DashboardClient(token);
   client.addEventListener("status", (event) => {
+    const {state, attempt, handshakeFailed} = event.detail;
     showConnection(event.detail);
-    if (event.detail.state === "reconnecting" && event.detail.attempt % 3 === 0) {
-      recheckToken(store, token); // the token may have been revoked since
+    if (handshakeFailed && (attempt === 1 || attempt % 4 === 0)) {
+      checkToken(store, token); // unknown, or revoked since
     }
   });
-  client.addEventListener("problem", (event) => console.warn("dashboard:", event.detail.code, event.detail.message));
+  client.addEventListener("problem", (event) => {
+    const {code, message} = event.detail;
+    console.warn("dashboard:", code, message);
+    if (code === "forbidden") {
+      signOut(store, message);
+    }
+  });
   const track = (target) => (state) => {
     data[target] = state;
     view.lastChange = new Date();
@@ -459,25 +507,22 @@ async function open(store, token) {
   render();
 }
 
-async function recheckToken(store, token) {
+async function checkToken(store, token) {
   const problem = await tokenProblem(store, token);
   if (problem && client) {
-    client.stop();
-    client = null;
-    showConnection({state: "offline", attempt: 0, retryInMs: null});
-    showSignIn(store, "", problem);
+    signOut(store, problem);
   }
 }
 
-function signOut() {
+/** Back to the sign-in form, forgetting the token; with `problem` when the server refused it. */
+function signOut(store, problem) {
   if (client) {
     client.stop();
     client = null;
   }
   localStorage.removeItem(STORAGE_KEY);
   showConnection({state: "idle", attempt: 0, retryInMs: null});
-  $("connection-label").textContent = "Not connected";
-  showSignIn("", "", null);
+  showSignIn(store, "", problem);
 }
 
 function wireControls() {
@@ -485,7 +530,7 @@ function wireControls() {
     event.preventDefault();
     open($("store-input").value.trim(), $("token-input").value.trim());
   });
-  $("switch-store").addEventListener("click", signOut);
+  $("switch-store").addEventListener("click", () => signOut("", null));
   for (const button of document.querySelectorAll("[data-series]")) {
     button.addEventListener("click", () => {
       view.series = button.dataset.series;

@@ -4,6 +4,7 @@
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15000;
+const UNAVAILABLE_RETRY_MS = 2000;
 
 /**
  * A subscription's state, as the client has applied it.
@@ -29,9 +30,10 @@ class Subscription {
 /**
  * Connects to `/v1/dashboard/ws` of the page's own server and keeps the subscriptions alive.
  *
- * Events (`addEventListener`): `status` with `detail = {state, attempt, retryInMs}` where state is
- * `connecting`, `live` or `reconnecting`; `problem` with `detail = {id, code, message}` for an
- * `error` message of the server.
+ * Events (`addEventListener`): `status` with `detail = {state, attempt, retryInMs, handshakeFailed}`
+ * where state is `connecting`, `live` or `reconnecting` (handshakeFailed: the last socket never
+ * opened, e.g. the token was refused); `problem` with `detail = {id, code, message}` for an `error`
+ * message of the server.
  */
 export class DashboardClient extends EventTarget {
   constructor(token, {url = defaultUrl(), WebSocketImpl = WebSocket} = {}) {
@@ -44,7 +46,7 @@ export class DashboardClient extends EventTarget {
     this.attempt = 0;
     this.retryTimer = null;
     this.stopped = true;
-    this.state = null;
+    this.connection = null;
   }
 
   /**
@@ -91,7 +93,9 @@ export class DashboardClient extends EventTarget {
     this.status(this.attempt === 0 ? "connecting" : "reconnecting");
     const socket = new this.WebSocketImpl(this.url);
     this.socket = socket;
+    this.opened = false;
     socket.onopen = () => {
+      this.opened = true;
       this.byId.clear();
       for (const sub of this.subscriptions.values()) {
         this.sendSubscribe(sub);
@@ -122,8 +126,9 @@ export class DashboardClient extends EventTarget {
   }
 
   status(state, retryInMs = null) {
-    this.state = state;
-    this.dispatchEvent(new CustomEvent("status", {detail: {state, attempt: this.attempt, retryInMs}}));
+    this.connection = state;
+    const detail = {state, attempt: this.attempt, retryInMs, handshakeFailed: state === "reconnecting" && !this.opened};
+    this.dispatchEvent(new CustomEvent("status", {detail}));
   }
 
   /** Subscribes on the wire, resuming from the last applied seq when there is one. */
@@ -153,6 +158,9 @@ export class DashboardClient extends EventTarget {
     if (message.type === "error") {
       if (sub) {
         sub.error = message;
+        if (message.code === "unavailable") {
+          this.retryLater(sub); // the server dropped the subscription; its history could not be loaded yet
+        }
       }
       this.dispatchEvent(new CustomEvent("problem", {detail: message}));
       return;
@@ -163,7 +171,7 @@ export class DashboardClient extends EventTarget {
     switch (message.type) {
       case "subscribed":
         this.attempt = 0; // the server answers: the next outage starts its backoff afresh
-        if (this.state !== "live") {
+        if (this.connection !== "live") {
           this.status("live");
         }
         break;
@@ -201,6 +209,16 @@ export class DashboardClient extends EventTarget {
     }
     sub.seq = message.seq;
     sub.listener(sub.state, {reset: false, values: message.values || {}, removed: message.removed || []});
+  }
+
+  retryLater(sub) {
+    const socket = this.socket;
+    const id = sub.id;
+    setTimeout(() => {
+      if (this.socket === socket && this.isOpen() && sub.id === id) {
+        this.sendSubscribe(sub);
+      }
+    }, UNAVAILABLE_RETRY_MS);
   }
 
   /** After a gap: drop the subscription and take a fresh snapshot under a new id. */

@@ -35,10 +35,16 @@ final class DashboardPage {
   void mount(Router router) {
     StaticHandler page = StaticHandler.create(WEBROOT).setCachingEnabled(true).setDirectoryListing(false);
     StaticHandler vendor = StaticHandler.create(chartJsDist()).setCachingEnabled(true).setDirectoryListing(false);
-    // also answers /dashboard/ (a trailing slash matches the route)
-    router.get("/dashboard").handler(DashboardPage::pageHeaders).handler(page);
+    // also answers /dashboard/ (a trailing slash matches the route); the page, not StaticHandler's
+    // redirect to /dashboard/, which would drop the query (?store=&token=)
+    router.get("/dashboard").handler(DashboardPage::pageHeaders).handler(DashboardPage::index);
     router.route("/dashboard/vendor/*").handler(ctx -> cacheFor(ctx, VENDOR_MAX_AGE)).handler(vendor);
     router.route("/dashboard/*").handler(DashboardPage::pageHeaders).handler(page);
+  }
+
+  private static void index(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile(WEBROOT + "/index.html")
+        .onFailure(ctx::fail);
   }
 
   /** Headers for the page and its own assets; {@link StaticHandler} keeps a Cache-Control set before it. */
