@@ -315,8 +315,11 @@ class DashboardBrowserTest {
     }
   }
 
+  /** The attribute of every element matching {@code css}, read at once: the page replaces its lists as it renders. */
+  @SuppressWarnings("unchecked")
   private List<String> attributes(String css, String attribute) {
-    return browser.all(css).stream().map(e -> e.getDomAttribute(attribute)).toList();
+    return (List<String>) browser.script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", css, attribute);
   }
 
   private void assertNoHorizontalOverflow() {
