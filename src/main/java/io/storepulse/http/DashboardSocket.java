@@ -20,7 +20,6 @@ import java.util.Set;
  */
 final class DashboardSocket {
 
-  static final String PATH = "/v1/dashboard/ws";
 
   private final Vertx vertx;
   private final Credentials credentials;
@@ -43,7 +42,7 @@ final class DashboardSocket {
   }
 
   void mount(Router router) {
-    router.get(PATH).handler(this::upgrade);
+    router.get("/v1/dashboard/ws").handler(this::upgrade);
   }
 
   /** Stops sweeping; the connections close with the server. */

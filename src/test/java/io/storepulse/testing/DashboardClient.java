@@ -7,6 +7,16 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +36,12 @@ public final class DashboardClient implements AutoCloseable {
   private final Vertx vertx;
   private final WebSocketClient client;
   private final WebSocket socket;
+  private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
+  private static Validator serverMessageSchema;
+
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  /** Messages that do not match the published schema; {@link #close} fails the test on any. */
+  private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private volatile Short closeCode;
   private volatile String closeReason;
 
@@ -34,7 +49,15 @@ public final class DashboardClient implements AutoCloseable {
     this.vertx = vertx;
     this.client = client;
     this.socket = socket;
-    socket.textMessageHandler(text -> received.add(new Received(new JsonObject(text), System.nanoTime())));
+    socket.textMessageHandler(text -> {
+      long at = System.nanoTime();
+      JsonObject message = new JsonObject(text);
+      received.add(new Received(message, at));
+      OutputUnit result = serverMessageSchema().validate(message);
+      if (!result.getValid()) {
+        schemaViolations.add(text + " -> " + result.getErrors());
+      }
+    });
     socket.closeHandler(v -> {
       closeCode = socket.closeStatusCode();
       closeReason = socket.closeReason();
@@ -101,11 +124,27 @@ public final class DashboardClient implements AutoCloseable {
     return socket.isClosed();
   }
 
+  /** Closes the socket; fails when the server sent a message that its schema does not allow. */
   @Override
   public void close() {
     if (!socket.isClosed()) {
       socket.close().await();
     }
     client.close().await();
+    if (!schemaViolations.isEmpty()) {
+      throw new AssertionError("messages outside docs/schema/dashboard-server-message.schema.json: " + schemaViolations);
+    }
+  }
+
+  private static synchronized Validator serverMessageSchema() {
+    if (serverMessageSchema == null) {
+      try {
+        serverMessageSchema = Validator.create(JsonSchema.of(new JsonObject(Files.readString(SERVER_MESSAGE_SCHEMA))),
+            new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://storepulse.io/"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return serverMessageSchema;
   }
 }
