@@ -8,6 +8,8 @@ const MINUTES_WIDE = 60;
 const MINUTES_NARROW = 30;
 const LIST_LENGTH = 5;
 const ALERTS_SHOWN = 30;
+const MINUTE_MS = 60000;
+const HOUR_MS = 3600000;
 
 const $ = (id) => document.getElementById(id);
 const narrowScreen = window.matchMedia("(max-width: 700px)");
@@ -64,7 +66,7 @@ function ratio(numerator, denominator) {
 }
 
 function relativeTime(date, now) {
-  const minutes = Math.round((date - now) / 60000);
+  const minutes = Math.round((date - now) / MINUTE_MS);
   if (Math.abs(minutes) < 60) {
     return minutes === 0 ? "just now" : relativeFormat.format(minutes, "minute");
   }
@@ -94,24 +96,11 @@ const data = {
 };
 const view = {series: "revenue", ranking: "units", lastChange: null};
 
-/** The 1h window holding `now`, and the one before it. */
+/** The 1h window holding `now`, and the one before it (1h windows start on the hour, UTC). */
 function hourWindows(now) {
-  let current = null;
-  let previous = null;
-  for (const win of data.hours.values()) {
-    const start = Date.parse(win.start);
-    const end = Date.parse(win.end);
-    if (start <= now && now < end) {
-      current = win;
-    }
-    if (end <= now && (!previous || start > Date.parse(previous.start))) {
-      previous = win;
-    }
-  }
-  if (previous && current && Date.parse(previous.end) !== Date.parse(current.start)) {
-    previous = null; // not adjacent: the store was quiet the hour before
-  }
-  return {current, previous};
+  const byStart = new Map([...data.hours.values()].map((win) => [Date.parse(win.start), win]));
+  const start = now - now % HOUR_MS;
+  return {current: byStart.get(start) || null, previous: byStart.get(start - HOUR_MS) || null};
 }
 
 /** The store's main currency: the one with the most revenue in what the page holds. */
@@ -153,15 +142,15 @@ function render() {
   renderKpis(hours, currency);
   renderSales(now, currency);
   renderFunnel(hours.current);
-  renderTrending();
+  renderTrending(now);
   renderStock();
   renderAlerts(now);
   renderFooter();
 }
 
 function renderPeriod(now) {
-  const start = new Date(now - now % 3600000);
-  const end = new Date(start.getTime() + 3600000);
+  const start = new Date(now - now % HOUR_MS);
+  const end = new Date(start.getTime() + HOUR_MS);
   $("period").textContent = `This hour · ${clockFormat.format(start)} – ${clockFormat.format(end)}`;
 }
 
@@ -224,7 +213,7 @@ function renderSales(now, currency) {
   const span = narrowScreen.matches ? MINUTES_NARROW : MINUTES_WIDE;
   const byRevenue = view.series === "revenue" && currency !== null;
   const metric = byRevenue ? `revenue:${currency}` : "orders";
-  const lastMinute = now - now % 60000;
+  const lastMinute = now - now % MINUTE_MS;
   const byStart = new Map([...data.minutes.values()].map((win) => [Date.parse(win.start), win]));
   const labels = [];
   const values = [];
@@ -232,7 +221,7 @@ function renderSales(now, currency) {
   const simple = [];
   const exponential = [];
   for (let i = span - 1; i >= 0; i--) {
-    const start = new Date(lastMinute - i * 60000);
+    const start = new Date(lastMinute - i * MINUTE_MS);
     const win = byStart.get(start.getTime());
     const averages = win?.movingAverages?.[metric];
     labels.push(clockFormat.format(start));
@@ -270,7 +259,7 @@ function renderSales(now, currency) {
   }
   salesTooltip = tooltip;
   salesChart.options.scales.y.ticks.callback = (value) => axis(value);
-  salesChart.update();
+  salesChart.update("none"); // live figures change every second or so: no animation
 }
 
 const FUNNEL_STEPS = [
@@ -303,7 +292,7 @@ function renderFunnel(current) {
     });
   } else {
     funnelChart.data.datasets[0].data = values;
-    funnelChart.update();
+    funnelChart.update("none");
   }
   const steps = [
     ["View → cart", m.productViews ? m.carts / m.productViews : null],
@@ -317,9 +306,11 @@ function renderFunnel(current) {
   }));
 }
 
-function renderTrending() {
+function renderTrending(now = Date.now()) {
+  // the ranking is the newest hour's: after a quiet hour change that is the hour before
   const ranking = data.trending.get(view.ranking);
-  const products = ranking ? ranking.products.slice(0, LIST_LENGTH) : [];
+  const current = ranking && Date.parse(ranking.windowStart) === now - now % HOUR_MS;
+  const products = current ? ranking.products.slice(0, LIST_LENGTH) : [];
   const unit = view.ranking === "units" ? "sold" : "views";
   $("trending-empty").hidden = products.length > 0;
   $("trending-empty").textContent = view.ranking === "units" ? "No sales yet this hour." : "No product views yet this hour.";
@@ -406,16 +397,23 @@ function renderFooter() {
 
 // ---------------------------------------------------------------- connection indicator
 
+let countdown = null;
+
 function showConnection({state, attempt, retryInMs}) {
-  const labels = {
-    connecting: "Connecting…",
-    live: "Live",
-    reconnecting: retryInMs === null ? "Reconnecting…" : `Reconnecting in ${Math.ceil(retryInMs / 1000)} s`,
-    idle: "Not connected",
-  };
+  const labels = {connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", idle: "Not connected"};
+  clearInterval(countdown);
   $("connection").dataset.state = state;
-  $("connection-label").textContent = labels[state] || state;
   $("connection").title = attempt > 0 ? `Connection lost; attempt ${attempt}` : "";
+  $("connection-label").textContent = labels[state] || state;
+  if (state === "reconnecting" && retryInMs !== null) {
+    const due = Date.now() + retryInMs;
+    const tick = () => {
+      const seconds = Math.ceil((due - Date.now()) / 1000);
+      $("connection-label").textContent = seconds > 0 ? `Reconnecting in ${seconds} s` : labels.reconnecting;
+    };
+    tick();
+    countdown = setInterval(tick, 1000);
+  }
 }
 
 // ---------------------------------------------------------------- sign-in and start

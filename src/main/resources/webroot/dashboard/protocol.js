@@ -31,9 +31,10 @@ class Subscription {
  * Connects to `/v1/dashboard/ws` of the page's own server and keeps the subscriptions alive.
  *
  * Events (`addEventListener`): `status` with `detail = {state, attempt, retryInMs, handshakeFailed}`
- * where state is `connecting`, `live` or `reconnecting` (handshakeFailed: the last socket never
- * opened, e.g. the token was refused); `problem` with `detail = {id, code, message}` for an `error`
- * message of the server.
+ * where state is `connecting`, `live` or `reconnecting`; when a reconnect is scheduled, retryInMs
+ * says when, and handshakeFailed whether the socket that closed had never opened (the server
+ * refused the token, or could not be reached). `problem` with `detail = {id, code, message}` for
+ * an `error` message of the server.
  */
 export class DashboardClient extends EventTarget {
   constructor(token, {url = defaultUrl(), WebSocketImpl = WebSocket} = {}) {
@@ -93,9 +94,9 @@ export class DashboardClient extends EventTarget {
     this.status(this.attempt === 0 ? "connecting" : "reconnecting");
     const socket = new this.WebSocketImpl(this.url);
     this.socket = socket;
-    this.opened = false;
+    let opened = false;
     socket.onopen = () => {
-      this.opened = true;
+      opened = true;
       this.byId.clear();
       for (const sub of this.subscriptions.values()) {
         this.sendSubscribe(sub);
@@ -112,23 +113,22 @@ export class DashboardClient extends EventTarget {
       }
       this.socket = null;
       if (!this.stopped) {
-        this.scheduleReconnect();
+        this.scheduleReconnect(!opened);
       }
     };
   }
 
-  scheduleReconnect() {
+  scheduleReconnect(handshakeFailed) {
     this.attempt++;
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (this.attempt - 1));
     const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2); // jitter: a restarted server is not stampeded
-    this.status("reconnecting", delay);
+    this.status("reconnecting", {retryInMs: delay, handshakeFailed});
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  status(state, retryInMs = null) {
+  status(state, {retryInMs = null, handshakeFailed = false} = {}) {
     this.connection = state;
-    const detail = {state, attempt: this.attempt, retryInMs, handshakeFailed: state === "reconnecting" && !this.opened};
-    this.dispatchEvent(new CustomEvent("status", {detail}));
+    this.dispatchEvent(new CustomEvent("status", {detail: {state, attempt: this.attempt, retryInMs, handshakeFailed}}));
   }
 
   /** Subscribes on the wire, resuming from the last applied seq when there is one. */

@@ -1,23 +1,35 @@
 package io.storepulse.http;
 
+import io.storepulse.config.DatabaseUrl;
 import io.storepulse.testing.Chromium;
 import io.storepulse.testing.Deadline;
+import io.storepulse.testing.FreePort;
 import io.storepulse.testing.ShopTraffic;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +49,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DashboardBrowserTest {
 
   private static final AtomicInteger IDS = new AtomicInteger();
+  private static final Path CLIENT_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-client-message.schema.json");
 
   /**
    * Test instrumentation, run before the page's scripts: records every WebSocket the page opens,
@@ -191,10 +204,7 @@ class DashboardBrowserTest {
       assertEquals("subscribe", subscribe.getString("op"));
       assertTrue(subscribe.getLong("since") != null, "resumes with since: " + subscribe.encode());
     }
-    JsonObject resumed = received().stream()
-        .filter(m -> "subscribed".equals(m.getString("type")) && m.getString("id").equals("hours.0"))
-        .reduce((first, second) -> second).orElseThrow();
-    assertEquals("replay", resumed.getString("start"), "the server still had the missed updates");
+    assertEquals("replay", awaitSecondStart("hours.0"), "the server still had the missed updates");
 
     // an update that never arrives: the next one does not follow on, so the page starts over
     int sentBeforeGap = ((Number) browser.script("return window.__sent.length")).intValue();
@@ -211,6 +221,44 @@ class DashboardBrowserTest {
                 .put("store", "resume-shop").put("window", "1h")),
         afterGap, "a fresh subscription, without since");
     assertEquals("Live", browser.text("#connection-label"));
+    assertEverySentMessageFollowsTheClientSchema();
+  }
+
+  @Test
+  void afterAServerRestartThePageReconnectsByItselfAndTakesAFreshSnapshot() {
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "db.embedded.durable", "false",
+        "pipeline.flushInterval", "200ms",
+        "shutdown.timeout", "1s",
+        "http.port", Integer.toString(FreePort.next())));
+    TestServer first = TestServer.start(settings);
+    DatabaseUrl database = first.database();
+    Shop shop;
+    try {
+      shop = new Shop(first, "restart-shop");
+      browser.beforeEveryPage(SOCKET_RECORDER);
+      browser.open(shop.dashboardUrl());
+      awaitLive();
+      shop.send(order("s1", Instant.now(), "12.00", item("tea", 1, "12.00")),
+          order("s2", Instant.now(), "13.00", item("tea", 1, "13.00")));
+      browser.awaitText("[data-kpi=orders]", "2");
+    } finally {
+      first.close();
+    }
+    Deadline.await(Duration.ofSeconds(10), "the indicator to say reconnecting",
+        () -> "reconnecting".equals(browser.script("return document.getElementById('connection').dataset.state")));
+
+    settings.put("db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
+        + database.database());
+    try (TestServer second = TestServer.start(settings)) {
+      awaitLive();
+      // the seqs of the first run mean nothing to the second: reset, then the state from the database
+      assertEquals("reset", awaitSecondStart("hours.0"));
+      assertEquals("2", browser.text("[data-kpi=orders]"));
+      browser.awaitText("[data-kpi=revenue]", "€25.00");
+      new Shop(second, shop).send(order("s3", Instant.now(), "14.00", item("tea", 1, "14.00")));
+      browser.awaitText("[data-kpi=orders]", "3");
+    }
   }
 
   @Test
@@ -333,6 +381,36 @@ class DashboardBrowserTest {
     assertEquals(List.of(), overflowing, "elements wider than the " + browser.script("return innerWidth") + " px viewport");
   }
 
+  private void assertEverySentMessageFollowsTheClientSchema() {
+    Validator schema;
+    try {
+      schema = Validator.create(JsonSchema.of(new JsonObject(Files.readString(CLIENT_MESSAGE_SCHEMA))),
+          new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://storepulse.io/"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<JsonObject> sent = sentSince(0);
+    assertFalse(sent.isEmpty());
+    for (JsonObject message : sent) {
+      OutputUnit result = schema.validate(message);
+      assertTrue(result.getValid(), message.encode() + " -> " + result.getErrors());
+    }
+  }
+
+  /** How the server started subscription {@code id} the second time: after the reconnect. */
+  private String awaitSecondStart(String id) {
+    List<String> starts = new java.util.ArrayList<>();
+    Deadline.await(Duration.ofSeconds(30), id + " to be subscribed again", () -> {
+      starts.clear();
+      received().stream().filter(m -> "subscribed".equals(m.getString("type")) && id.equals(m.getString("id")))
+          .forEach(m -> starts.add(m.getString("start")));
+      return starts.size() >= 2;
+    });
+    assertEquals(2, starts.size(), "one start per connection: " + starts);
+    assertEquals("snapshot", starts.get(0));
+    return starts.get(1);
+  }
+
   private List<JsonObject> sentSince(int index) {
     return json("return JSON.stringify(window.__sent.slice(" + index + "))");
   }
@@ -356,6 +434,14 @@ class DashboardBrowserTest {
 
     Shop(String id) {
       this(DashboardBrowserTest.server, id);
+    }
+
+    /** The same store on a restarted server. */
+    Shop(TestServer server, Shop before) {
+      this.server = server;
+      this.id = before.id;
+      this.writeKey = before.writeKey;
+      this.readToken = before.readToken;
     }
 
     Shop(TestServer server, String id) {
