@@ -240,8 +240,10 @@ function renderSales(now, currency) {
   const datasets = [
     {type: "bar", label: byRevenue ? "Revenue" : "Orders", data: values, backgroundColor: colors, borderRadius: 3,
       pointStyle: "rect", order: 2},
-    {...line, label: "Simple moving average", data: simple, borderColor: palette.sma, backgroundColor: palette.sma},
-    {...line, label: "Exponential moving average", data: exponential, borderColor: palette.ema,
+    {...line, label: narrowScreen.matches ? "Simple avg." : "Simple moving average", data: simple,
+      borderColor: palette.sma, backgroundColor: palette.sma},
+    {...line, label: narrowScreen.matches ? "Exponential avg." : "Exponential moving average", data: exponential,
+      borderColor: palette.ema,
       backgroundColor: palette.ema, borderDash: [6, 3]},
   ];
   if (!salesChart) {
@@ -452,7 +454,7 @@ function showSignIn(store, token, problem) {
   $("store-input").value = store || "";
   $("token-input").value = token || "";
   $("signin-error").hidden = !problem;
-  $("signin-error").textContent = problem || "";
+  $("signin-error").textContent = problem ? problem.charAt(0).toUpperCase() + problem.slice(1) : "";
   (store ? $("token-input") : $("store-input")).focus();
 }
 

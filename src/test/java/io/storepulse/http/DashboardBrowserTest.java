@@ -270,10 +270,11 @@ class DashboardBrowserTest {
     assertEquals("Not connected", browser.text("#connection-label"));
 
     signIn("signin-shop", "spr_not-a-token");
-    browser.awaitText("#signin-error", "the key is unknown or revoked");
+    browser.awaitText("#signin-error", "The key is unknown or revoked");
 
     signIn("signin-shop", other.readToken);
-    browser.awaitText("#signin-error", "this token is for store 'other-shop', not 'signin-shop'");
+    browser.awaitText("#signin-error", "This token is for store 'other-shop', not 'signin-shop'");
+    browser.screenshot("dashboard-signin");
 
     signIn("signin-shop", shop.readToken);
     awaitLive();
@@ -327,6 +328,7 @@ class DashboardBrowserTest {
       browser.resize(390, 844);
       assertNoHorizontalOverflow();
       browser.screenshot("dashboard-narrow");
+      browser.fullPageScreenshot("dashboard-narrow-full");
       assertEquals(List.of(), browser.consoleMessages(Level.WARNING), "no errors or warnings in the console");
     }
   }

@@ -153,6 +153,20 @@ public final class Chromium implements AutoCloseable {
     }
   }
 
+  /** Saves the whole page, beyond the viewport, as {@code target/screenshots/<name>.png}. */
+  public Path fullPageScreenshot(String name) {
+    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+        Map.of("format", "png", "captureBeyondViewport", true));
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path file = SCREENSHOTS.resolve(name + ".png");
+      Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The console messages logged at {@code level} or above since the last call. */
   public List<String> consoleMessages(Level level) {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
