@@ -20,17 +20,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -231,6 +237,7 @@ class DashboardBrowserTest {
         "pipeline.flushInterval", "200ms",
         "shutdown.timeout", "1s",
         "http.port", Integer.toString(FreePort.next())));
+    awaitSameHourForAMinute();
     TestServer first = TestServer.start(settings);
     DatabaseUrl database = first.database();
     Shop shop;
@@ -266,7 +273,7 @@ class DashboardBrowserTest {
     Shop shop = new Shop("signin-shop");
     Shop other = new Shop("other-shop");
     browser.open("http://127.0.0.1:" + server.port() + "/dashboard");
-    assertTrue(browser.driver().findElement(org.openqa.selenium.By.id("signin")).isDisplayed());
+    assertTrue(browser.driver().findElement(By.id("signin")).isDisplayed());
     assertEquals("Not connected", browser.text("#connection-label"));
 
     signIn("signin-shop", "spr_not-a-token");
@@ -337,19 +344,18 @@ class DashboardBrowserTest {
 
   /** 1234.5 as en-US shows euros: €1,234.50. */
   private static String euros(BigDecimal amount) {
-    return "€" + new java.text.DecimalFormat("#,##0.00", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.US))
-        .format(amount);
+    return "€" + new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US)).format(amount);
   }
 
   private void signIn(String store, String token) {
-    var storeInput = browser.driver().findElement(org.openqa.selenium.By.id("store-input"));
-    var tokenInput = browser.driver().findElement(org.openqa.selenium.By.id("token-input"));
+    WebElement storeInput = browser.driver().findElement(By.id("store-input"));
+    WebElement tokenInput = browser.driver().findElement(By.id("token-input"));
     Deadline.await(Duration.ofSeconds(10), "the sign-in form", storeInput::isDisplayed);
     storeInput.clear();
     storeInput.sendKeys(store);
     tokenInput.clear();
     tokenInput.sendKeys(token);
-    browser.driver().findElement(org.openqa.selenium.By.cssSelector("#signin-form button[type=submit]")).click();
+    browser.driver().findElement(By.cssSelector("#signin-form button[type=submit]")).click();
   }
 
   private void awaitLive() {
@@ -401,7 +407,7 @@ class DashboardBrowserTest {
 
   /** How the server started subscription {@code id} the second time: after the reconnect. */
   private String awaitSecondStart(String id) {
-    List<String> starts = new java.util.ArrayList<>();
+    List<String> starts = new ArrayList<>();
     Deadline.await(Duration.ofSeconds(30), id + " to be subscribed again", () -> {
       starts.clear();
       received().stream().filter(m -> "subscribed".equals(m.getString("type")) && id.equals(m.getString("id")))

@@ -20,9 +20,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -132,7 +134,7 @@ public final class Chromium implements AutoCloseable {
     });
   }
 
-  private void await(String css, String what, java.util.function.BooleanSupplier condition) {
+  private void await(String css, String what, BooleanSupplier condition) {
     try {
       Deadline.await(Duration.ofSeconds(30), css + " to " + what, condition);
     } catch (AssertionError e) {
@@ -160,7 +162,7 @@ public final class Chromium implements AutoCloseable {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path file = SCREENSHOTS.resolve(name + ".png");
-      Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+      Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
