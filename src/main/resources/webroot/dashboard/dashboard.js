@@ -328,10 +328,15 @@ function renderStock() {
   const levels = [...data.inventory.values()].filter((level) => level.available <= 0 || level.lowStock);
   levels.sort((a, b) => a.available - b.available || a.sku.localeCompare(b.sku));
   const out = levels.filter((level) => level.available <= 0).length;
+  const tracked = data.inventory.size;
   $("stock-summary").textContent = levels.length === 0
-      ? `${count(data.inventory.size)} SKUs tracked`
-      : `${count(out)} out of stock · ${count(levels.length - out)} low · ${count(data.inventory.size)} tracked`;
+      ? `${count(tracked)} SKUs tracked`
+      : `${count(out)} out of stock · ${count(levels.length - out)} low · ${count(tracked)} tracked`;
+  $("stock-table").hidden = levels.length === 0;
   $("stock-empty").hidden = levels.length > 0;
+  $("stock-empty").textContent = tracked === 0
+      ? "No stock tracked yet: import levels or send restocks."
+      : "Every SKU is in stock.";
   const rows = levels.slice(0, LIST_LENGTH).map((level) => {
     const row = element("tr");
     row.dataset.sku = level.sku;
@@ -402,16 +407,18 @@ function renderFooter() {
 let countdown = null;
 
 function showConnection({state, attempt, retryInMs}) {
-  const labels = {connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", idle: "Not connected"};
+  const labels = {connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting", idle: "Not connected"};
   clearInterval(countdown);
   $("connection").dataset.state = state;
   $("connection").title = attempt > 0 ? `Connection lost; attempt ${attempt}` : "";
   $("connection-label").textContent = labels[state] || state;
+  $("connection-countdown").textContent = "";
   if (state === "reconnecting" && retryInMs !== null) {
+    // the seconds tick outside the status region, so screen readers hear the state once
     const due = Date.now() + retryInMs;
     const tick = () => {
       const seconds = Math.ceil((due - Date.now()) / 1000);
-      $("connection-label").textContent = seconds > 0 ? `Reconnecting in ${seconds} s` : labels.reconnecting;
+      $("connection-countdown").textContent = seconds > 0 ? `in ${seconds} s` : "…";
     };
     tick();
     countdown = setInterval(tick, 1000);

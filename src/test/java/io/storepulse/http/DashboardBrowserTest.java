@@ -193,7 +193,9 @@ class DashboardBrowserTest {
     browser.script("window.__blockSockets = true; window.__sockets.at(-1).close();");
     Deadline.await(Duration.ofSeconds(10), "the indicator to say reconnecting",
         () -> "reconnecting".equals(browser.script("return document.getElementById('connection').dataset.state")));
-    assertTrue(browser.text("#connection-label").startsWith("Reconnecting"), browser.text("#connection-label"));
+    assertEquals("Reconnecting", browser.text("#connection-label"));
+    browser.awaitTextContaining("#connection-countdown", "in ");
+    browser.screenshot("dashboard-reconnecting");
     int sentBefore = ((Number) browser.script("return window.__sent.length")).intValue();
     shop.send(order("r2", Instant.now(), "20.00", item("tea", 2, "10.00")),
         order("r3", Instant.now(), "30.00", item("tea", 3, "10.00")));

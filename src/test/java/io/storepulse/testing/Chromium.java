@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,16 @@ public final class Chromium implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/bin/chromium");
   public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  /**
+   * Selenium warns on every session that it has no DevTools bindings for this Chromium's version;
+   * the one DevTools command used here ({@link #beforeEveryPage}) goes through chromedriver and
+   * needs none. Held here so that the level set on it is not lost with a collected logger.
+   */
+  private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_VERSION_FINDER.setLevel(Level.SEVERE);
+  }
 
   private final ChromeDriver driver;
   private final Path profile;
