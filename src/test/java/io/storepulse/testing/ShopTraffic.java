@@ -27,7 +27,7 @@ public final class ShopTraffic {
       new Product("TEE-ORGANIC-WHITE", "24.00", 12, 400, 20),
       new Product("MUG-STONEWARE", "14.00", 9, 300, 15),
       new Product("TOTE-CANVAS", "16.00", 8, 250, 10),
-      new Product("HOODIE-CLASSIC-NAVY", "59.00", 7, 38, 10),
+      new Product("HOODIE-CLASSIC-NAVY", "59.00", 7, 52, 10),
       new Product("SOCKS-WOOL-3PACK", "18.00", 6, 200, 10),
       new Product("CAP-CANVAS-OLIVE", "19.50", 5, 150, 10),
       new Product("BOTTLE-STEEL-750", "27.00", 5, 120, 10),
