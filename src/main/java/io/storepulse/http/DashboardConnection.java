@@ -46,6 +46,8 @@ final class DashboardConnection {
   private final Map<String, View> views = new HashMap<>();
   private long lastPingNanos;
   private long lastPongNanos;
+  /** The server has sent its close frame; the socket closes once the client answers it. */
+  private boolean closing;
   private boolean closed;
 
   DashboardConnection(ServerWebSocket socket, Vertx vertx, String viewerStore, DashboardHub hub,
@@ -82,7 +84,7 @@ final class DashboardConnection {
 
   /** Called now and then by the owner: closes a stuck or silent connection, pings when due. */
   void sweep(long nowNanos) {
-    if (closed) {
+    if (closed || closing) {
       return;
     }
     Optional<CloseReason> stuck = queue.checkStuck();
@@ -98,6 +100,7 @@ final class DashboardConnection {
 
   private void close(short code, String reason) {
     log.info("closing dashboard connection {}: {}", socket.remoteAddress(), reason);
+    closing = true;
     queue.close();
     socket.close(code, reason);
   }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,10 @@ public final class ResultJson {
         a.time(), a.message());
   }
 
+  /**
+   * Times to the microsecond, as the alerts table keeps them: a stock alert carries its event's
+   * time, which may have nanoseconds, and the dashboards must show what the read API shows.
+   */
   private static JsonObject alert(String kind, String metric, double observed, double expected, double score,
       Instant windowStart, Instant windowEnd, String message) {
     return new JsonObject()
@@ -63,8 +68,8 @@ public final class ResultJson {
         .put("observed", observed)
         .put("expected", expected)
         .put("score", score)
-        .put("windowStart", windowStart.toString())
-        .put("windowEnd", windowEnd.toString())
+        .put("windowStart", windowStart.truncatedTo(ChronoUnit.MICROS).toString())
+        .put("windowEnd", windowEnd.truncatedTo(ChronoUnit.MICROS).toString())
         .put("message", message);
   }
 

@@ -1,12 +1,14 @@
 package io.storepulse.testing;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
@@ -20,33 +22,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
  * A real WebSocket client on {@code /v1/dashboard/ws} that keeps every message it receives, in
- * order, with the time it arrived; tests wait for messages with a deadline.
+ * order, with the time it arrived; tests wait for messages with a deadline and rebuild channels
+ * from them with a {@link DashboardMirror}.
  */
 public final class DashboardClient implements AutoCloseable {
+
+  public static final String PATH = "/v1/dashboard/ws";
+  /** Snapshots of big channels exceed the Vert.x client's default of 256 KiB; browsers have no such limit. */
+  private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
+  private static Validator serverMessageSchema;
 
   /** A server message and when it arrived ({@link System#nanoTime}). */
   public record Received(JsonObject message, long atNanos) {
   }
 
-  private final Vertx vertx;
   private final WebSocketClient client;
   private final WebSocket socket;
-  private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
-  private static Validator serverMessageSchema;
-
   private final List<Received> received = new CopyOnWriteArrayList<>();
   /** Messages that do not match the published schema; {@link #close} fails the test on any. */
   private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private volatile Short closeCode;
   private volatile String closeReason;
+  private volatile boolean closed;
 
-  private DashboardClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
-    this.vertx = vertx;
+  private DashboardClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> {
@@ -61,15 +67,58 @@ public final class DashboardClient implements AutoCloseable {
     socket.closeHandler(v -> {
       closeCode = socket.closeStatusCode();
       closeReason = socket.closeReason();
+      closed = true;
     });
   }
 
   /** Connects with the token as the {@code token} query parameter. */
   public static DashboardClient connect(Vertx vertx, int port, String token) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions());
-    WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/v1/dashboard/ws?token=" + token)).await();
-    return new DashboardClient(vertx, client, socket);
+    return connect(vertx, port, token, new WebSocketClientOptions());
+  }
+
+  /** As {@link #connect(Vertx, int, String)}, with client options (say, a small receive buffer). */
+  public static DashboardClient connect(Vertx vertx, int port, String token, WebSocketClientOptions options) {
+    return connect(vertx, options, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(PATH + "?token=" + token));
+  }
+
+  /** Connects with the token as {@code Authorization: Bearer}. */
+  public static DashboardClient connectWithBearer(Vertx vertx, int port, String token) {
+    return connect(vertx, new WebSocketClientOptions(), new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(port).setURI(PATH).addHeader("Authorization", "Bearer " + token));
+  }
+
+  private static DashboardClient connect(Vertx vertx, WebSocketClientOptions options, WebSocketConnectOptions connect) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions(options)
+        .setMaxMessageSize(MAX_MESSAGE_BYTES));
+    try {
+      return new DashboardClient(client, client.connect(connect).await());
+    } catch (RuntimeException e) {
+      client.close().await();
+      throw e;
+    }
+  }
+
+  /**
+   * Tries to open a dashboard socket that the server should refuse.
+   *
+   * @param uri the path and query to open
+   * @param headers sent with the handshake
+   * @return the refusal, with the status, headers and body of the server's answer
+   * @throws AssertionError when the server accepts the socket
+   */
+  public static UpgradeRejectedException refused(Vertx vertx, int port, String uri, MultiMap headers) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
+          .setHeaders(headers)).await();
+      socket.close().await();
+      throw new AssertionError("the server accepted a dashboard socket on " + uri);
+    } catch (UpgradeRejectedException e) {
+      return e;
+    } finally {
+      client.close().await();
+    }
   }
 
   public WebSocket socket() {
@@ -77,12 +126,40 @@ public final class DashboardClient implements AutoCloseable {
   }
 
   public void send(JsonObject message) {
-    socket.writeTextMessage(message.encode()).await();
+    sendText(message.encode());
+  }
+
+  public void sendText(String text) {
+    socket.writeTextMessage(text).await();
   }
 
   /** Subscribes; {@code fields} adds store, window, since, skus as the test wants. */
   public void subscribe(String id, String channel, JsonObject fields) {
     send(new JsonObject().put("op", "subscribe").put("id", id).put("channel", channel).mergeIn(fields));
+  }
+
+  /** Subscribes to a store's channel (metrics and trending get the default window). */
+  public void subscribe(String id, String channel, String store) {
+    subscribe(id, channel, new JsonObject().put("store", store));
+  }
+
+  /** Subscribes to an inventory channel limited to some SKUs. */
+  public void subscribeSkus(String id, String store, String... skus) {
+    subscribe(id, "inventory", new JsonObject().put("store", store).put("skus", new JsonArray(List.of((Object[]) skus))));
+  }
+
+  public void unsubscribe(String id) {
+    send(new JsonObject().put("op", "unsubscribe").put("id", id));
+  }
+
+  /** Stops reading: the client's buffers fill and then its TCP window closes on the server. */
+  public void pause() {
+    socket.pause();
+  }
+
+  /** Reads again. */
+  public void resume() {
+    socket.resume();
   }
 
   /** Every message so far. */
@@ -94,6 +171,16 @@ public final class DashboardClient implements AutoCloseable {
 
   public List<Received> received() {
     return List.copyOf(received);
+  }
+
+  /** How many messages have arrived so far. */
+  public int count() {
+    return received.size();
+  }
+
+  /** The message at an index of {@link #received()}. */
+  public Received received(int index) {
+    return received.get(index);
   }
 
   /** Every message so far about one subscription. */
@@ -111,6 +198,34 @@ public final class DashboardClient implements AutoCloseable {
     return messages().stream().filter(matches).findFirst().orElseThrow();
   }
 
+  /** Waits for the first message of a type about a subscription ({@code id} null: one without an id). */
+  public JsonObject await(String type, String id) {
+    return await(type + " for " + id + " (received " + messages() + ")", m -> type.equals(m.getString("type"))
+        && Objects.equals(id, m.getString("id")));
+  }
+
+  /** Waits for the {@code n}th (from 1) error message, returns it. */
+  public JsonObject awaitError(int n) {
+    Deadline.await(Duration.ofSeconds(15), "error number " + n + " (received " + messages() + ")",
+        () -> errors().size() >= n);
+    return errors().get(n - 1);
+  }
+
+  /** Every error message so far. */
+  public List<JsonObject> errors() {
+    return messages().stream().filter(m -> "error".equals(m.getString("type"))).toList();
+  }
+
+  /** A mirror of a subscription of this client, rebuilt from what the client receives. */
+  public DashboardMirror mirror(String id) {
+    return new DashboardMirror(this, id, 0);
+  }
+
+  /** A mirror of a subscription made after the first {@code fromMessage} messages (an id used again). */
+  public DashboardMirror mirror(String id, int fromMessage) {
+    return new DashboardMirror(this, id, fromMessage);
+  }
+
   /** The close code the server sent, once the socket has closed; null while open. */
   public Short closeCode() {
     return closeCode;
@@ -121,14 +236,23 @@ public final class DashboardClient implements AutoCloseable {
   }
 
   public boolean isClosed() {
-    return socket.isClosed();
+    return closed;
+  }
+
+  /** Waits for the socket to be closed. */
+  public void awaitClosed(Duration timeout) {
+    Deadline.await(timeout, "the socket to close", () -> closed);
   }
 
   /** Closes the socket; fails when the server sent a message that its schema does not allow. */
   @Override
   public void close() {
     if (!socket.isClosed()) {
-      socket.close().await();
+      try {
+        socket.close().await();
+      } catch (RuntimeException e) {
+        // already closing
+      }
     }
     client.close().await();
     if (!schemaViolations.isEmpty()) {

@@ -1,7 +1,11 @@
 package io.storepulse.testing;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Waits for a condition by polling, failing with a message when the deadline passes. */
 public final class Deadline {
@@ -21,6 +25,24 @@ public final class Deadline {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted waiting for " + what);
       }
+    }
+  }
+
+  /**
+   * Waits until two values, fetched afresh on each poll, are equal; on timeout fails with both as
+   * last fetched.
+   */
+  public static <T> void awaitEquals(Duration timeout, String what, Supplier<T> expected, Supplier<T> actual) {
+    Object[] last = new Object[2];
+    try {
+      await(timeout, what, () -> {
+        last[0] = expected.get();
+        last[1] = actual.get();
+        return Objects.equals(last[0], last[1]);
+      });
+    } catch (AssertionError timedOut) {
+      assertEquals(last[0], last[1], timedOut.getMessage());
+      throw timedOut;
     }
   }
 }

@@ -27,6 +27,39 @@ public final class Events {
         .put("visitorId", "visitor-" + id);
   }
 
+  /** A page view at a given time. */
+  public static JsonObject pageView(String id, Instant time) {
+    return pageView(id).put("time", time.toString());
+  }
+
+  /** An {@code order_completed} in EUR with a total and its lines ({@link #line}). */
+  public static JsonObject order(String id, Instant time, String total, JsonObject... lines) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", "order_completed")
+        .put("time", time.toString())
+        .put("visitorId", "visitor-" + id)
+        .put("orderId", "order-" + id)
+        .put("currency", "EUR")
+        .put("total", total)
+        .put("items", new JsonArray(List.of((Object[]) lines)));
+  }
+
+  /** An order line. */
+  public static JsonObject line(String sku, int quantity, String price) {
+    return new JsonObject().put("sku", sku).put("quantity", quantity).put("price", price);
+  }
+
+  /** An {@code inventory_restocked}: {@code quantity} more units of a SKU on hand. */
+  public static JsonObject restocked(String id, String sku, int quantity) {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", "inventory_restocked")
+        .put("time", Instant.now().toString())
+        .put("sku", sku)
+        .put("quantity", quantity);
+  }
+
   /** {@code count} page views with the ids {@code prefix-0} to {@code prefix-(count-1)}. */
   public static JsonArray pageViews(String prefix, int count) {
     JsonArray events = new JsonArray();
