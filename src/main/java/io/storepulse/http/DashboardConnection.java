@@ -13,10 +13,13 @@ import io.storepulse.dashboard.feed.DashboardAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +36,11 @@ final class DashboardConnection {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardConnection.class);
   private static final short GOING_AWAY = 1001;
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final ServerWebSocket socket;
+  /** The HTTP connection the socket was upgraded from: closing it drops the socket at once. */
+  private final HttpConnection connection;
   private final Vertx vertx;
   private final Context context;
   /** The store the viewer may see; null for the admin token. */
@@ -50,9 +56,10 @@ final class DashboardConnection {
   private boolean closing;
   private boolean closed;
 
-  DashboardConnection(ServerWebSocket socket, Vertx vertx, String viewerStore, DashboardHub hub,
-      DashboardSettings settings, List<String> windowKinds) {
+  DashboardConnection(ServerWebSocket socket, HttpConnection connection, Vertx vertx, String viewerStore,
+      DashboardHub hub, DashboardSettings settings, List<String> windowKinds) {
     this.socket = socket;
+    this.connection = connection;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.viewerStore = viewerStore;
@@ -103,6 +110,15 @@ final class DashboardConnection {
     closing = true;
     queue.close();
     socket.close(code, reason);
+    vertx.setTimer(CLOSE_GRACE.toMillis(), id -> {
+      // The close frame waits behind whatever the client has not read, and every close Vert.x
+      // offers (down to its handlers in the channel's pipeline) first waits for pending writes; a
+      // client that never reads would keep its place until the idle timeout. Past the grace, the
+      // TCP connection is closed from the pipeline's head, under those handlers.
+      if (!closed && connection instanceof ConnectionBase base) {
+        base.channel().pipeline().firstContext().close();
+      }
+    });
   }
 
   private void onText(String text) {

@@ -66,7 +66,8 @@ final class DashboardSocket {
         return;
       }
       DashboardConnection connection =
-          new DashboardConnection(upgraded.result(), vertx, viewerStore, hub, settings, windowKinds);
+          new DashboardConnection(upgraded.result(), ctx.request().connection(), vertx, viewerStore, hub, settings,
+              windowKinds);
       connections.add(connection);
       connection.start(() -> {
         connections.remove(connection);

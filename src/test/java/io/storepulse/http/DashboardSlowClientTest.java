@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Dashboard clients that stop reading. One that reads again before {@code dashboard.stuckAfter}
  * gets its waiting updates coalesced (one update standing for several, the newest value per key)
  * and still ends with the channel's state; one that stays stuck is closed with 1013 and can
- * resume. Meanwhile a normal client's updates keep arriving, every one, within a couple of seconds
+ * resume, and one that never reads again is disconnected shortly after, so it does not keep its
+ * place. Meanwhile a normal client's updates keep arriving, every one, within a couple of seconds
  * of their event.
  *
  * <p>One change of the big store's inventory touches 1000 SKUs with 120-character names, about
@@ -174,6 +175,22 @@ class DashboardSlowClientTest {
         assertEquals(channel.state(), view.state());
       }
       assertOnTime(probe.stop(), probed);
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsAgainIsDisconnectedSoonAfterTheLimit() {
+    StoreKeys store = StoreKeys.create(server, "slow-c");
+    try (RawWebSocket raw = RawWebSocket.connect(server.port(), store.readToken(), SMALL_RECEIVE_BUFFER)) {
+      for (int i = 0; i < SUBSCRIPTIONS; i++) {
+        raw.sendJson(new JsonObject().put("op", "subscribe").put("id", "i" + i).put("channel", "inventory")
+            .put("store", store.id()));
+      }
+      awaitHealthConnections(1);
+      store.post(restockOfEverySku(store, 1));
+      // its close frame cannot reach it through the unread data: the server must drop the connection itself
+      Deadline.awaitEquals(STUCK_AFTER.multipliedBy(3), "the stuck connection to be released", () -> 0,
+          () -> server.get("/health").bodyAsJsonObject().getJsonObject("dashboards").getInteger("connections"));
     }
   }
 
