@@ -68,6 +68,7 @@ public final class HttpServerVerticle extends VerticleBase {
         config.dashboard(), List.of(config.engine().shortKind(), config.engine().longKind(),
             config.engine().hoppingKind()));
     dashboardSocket.mount(router);
+    new DashboardPage().mount(router);
     router.route().failureHandler(Problems::handle);
     // what no route handles (unknown path, method not allowed) is answered as a problem too
     for (int status : new int[] {404, 405, 413, 500}) {
