@@ -106,6 +106,13 @@ final class DashboardConnection {
     }
   }
 
+  /** The server is shutting down: closes with 1001, so the client reconnects and resumes. */
+  void goAway() {
+    if (!closed && !closing) {
+      close(GOING_AWAY, "the server is shutting down; reconnect and resume");
+    }
+  }
+
   private void close(short code, String reason) {
     log.info("closing dashboard connection {}: {}", socket.remoteAddress(), reason);
     closing = true;

@@ -45,9 +45,13 @@ final class DashboardSocket {
     router.get("/v1/dashboard/ws").handler(this::upgrade);
   }
 
-  /** Stops sweeping; the connections close with the server. */
+  /** Stops sweeping and closes this event loop's dashboard connections (1001). */
   void stop() {
     vertx.cancelTimer(sweepTimer);
+    // dashboards reconnect and resume elsewhere; the server's shutdown would otherwise wait for them
+    for (DashboardConnection connection : List.copyOf(connections)) {
+      connection.goAway();
+    }
   }
 
   private void upgrade(RoutingContext ctx) {
