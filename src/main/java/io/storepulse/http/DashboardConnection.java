@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -288,7 +289,7 @@ final class DashboardConnection {
       if (keys == null) {
         return removed;
       }
-      Set<String> shown = new java.util.LinkedHashSet<>(removed);
+      Set<String> shown = new LinkedHashSet<>(removed);
       shown.retainAll(keys);
       return shown;
     }

@@ -47,6 +47,18 @@ final class DashboardAgreement {
     return client.mirror(id).catchUp().state().getMap();
   }
 
+  /**
+   * Whether the pipeline has persisted every logged event and closed every short window of the
+   * store; when not, says so in {@code problems}.
+   */
+  static boolean settled(Connection db, int partitions, String store, List<String> problems) throws SQLException {
+    if (!PersistedWindows.caughtUp(db, partitions) || PersistedWindows.provisional(db, List.of(store), LiveShop.SHORT) > 0) {
+      problems.add("the pipeline has not persisted every event and closed every short window yet");
+      return false;
+    }
+    return true;
+  }
+
   /** Waits until {@code agree} finds no problem; fails with the last problems it found. */
   static void await(List<String> problems, BooleanSupplier agree) {
     try {

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,9 +46,7 @@ class DashboardMirrorTest {
 
   @Test
   void aDashboardMirrorEndsWithThePersistedResultsOfTheSameEvents() throws SQLException {
-    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
-    settings.put("pipeline.partitions", Integer.toString(PARTITIONS));
-    server = TestServer.start(settings);
+    server = LiveShop.startServer(PARTITIONS);
     vertx = Vertx.vertx();
     JsonObject created = server.createStore(STORE);
     String readToken = created.getJsonObject("readToken").getString("key");
@@ -64,9 +61,7 @@ class DashboardMirrorTest {
       client.subscribe("trending", "trending", store.copy().put("window", LiveShop.SHORT));
       client.subscribe("inventory", "inventory", store.copy());
       client.subscribe("alerts", "alerts", store.copy());
-      for (String id : List.of("short", "hour", "hopping", "trending", "inventory", "alerts")) {
-        client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
-      }
+      client.awaitSnapshots(List.of("short", "hour", "hopping", "trending", "inventory", "alerts"));
 
       shop.stream(4, 60, Duration.ofMillis(400))
           .send(restocked("lamp-in", "lamp", 3))
@@ -78,9 +73,7 @@ class DashboardMirrorTest {
       DashboardAgreement.await(problems, () -> {
         problems.clear();
         try {
-          if (!PersistedWindows.caughtUp(db, PARTITIONS)
-              || PersistedWindows.provisional(db, List.of(STORE), LiveShop.SHORT) > 0) {
-            problems.add("the pipeline has not persisted every event and closed every short window yet");
+          if (!DashboardAgreement.settled(db, PARTITIONS, STORE, problems)) {
             return false;
           }
           problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));

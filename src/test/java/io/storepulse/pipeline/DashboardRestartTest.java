@@ -64,8 +64,7 @@ class DashboardRestartTest {
         DashboardAgreement.await(problems, () -> {
           problems.clear();
           try {
-            if (!PersistedWindows.caughtUp(db, 4) || PersistedWindows.provisional(db, List.of(STORE), LiveShop.SHORT) > 0) {
-              problems.add("the pipeline has not persisted every event and closed every short window yet");
+            if (!DashboardAgreement.settled(db, 4, STORE, problems)) {
               return false;
             }
             problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
@@ -119,8 +118,6 @@ class DashboardRestartTest {
     client.subscribe("trending", "trending", store.copy().put("window", LiveShop.SHORT));
     client.subscribe("inventory", "inventory", store.copy());
     client.subscribe("alerts", "alerts", store.copy());
-    for (String id : SUBSCRIPTIONS) {
-      client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
-    }
+    client.awaitSnapshots(SUBSCRIPTIONS);
   }
 }

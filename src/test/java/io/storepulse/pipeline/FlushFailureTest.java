@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +59,7 @@ class FlushFailureTest {
 
   @Test
   void aFailedFlushIsReplayedAndLeavesTheResultsAndTheDashboardsExact() throws Exception {
-    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
-    settings.put("pipeline.partitions", Integer.toString(PARTITIONS));
-    server = TestServer.start(settings);
+    server = LiveShop.startServer(PARTITIONS);
     vertx = Vertx.vertx();
     JsonObject created = server.createStore(STORE);
     String writeKey = created.getJsonObject("writeKey").getString("key");
@@ -76,9 +73,7 @@ class FlushFailureTest {
       client.subscribe("short", "metrics", store.copy().put("window", LiveShop.SHORT));
       client.subscribe("inventory", "inventory", store.copy());
       client.subscribe("alerts", "alerts", store.copy());
-      for (String id : List.of("short", "inventory", "alerts")) {
-        client.await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
-      }
+      client.awaitSnapshots(List.of("short", "inventory", "alerts"));
 
       shop.send(restocked("lamp-in", "lamp", 10), restocked("mug-in", "mug", 5), restocked("vase-in", "vase", 4)).stream(2, 40, Duration.ofMillis(300));
       Deadline.await(Duration.ofSeconds(10), "the first events to be persisted", () -> query(() ->
@@ -116,9 +111,7 @@ class FlushFailureTest {
       DashboardAgreement.await(problems, () -> {
         problems.clear();
         try {
-          if (!PersistedWindows.caughtUp(db, PARTITIONS)
-              || PersistedWindows.provisional(db, List.of(STORE), LiveShop.SHORT) > 0) {
-            problems.add("the pipeline has not persisted every event and closed every short window yet");
+          if (!DashboardAgreement.settled(db, PARTITIONS, STORE, problems)) {
             return false;
           }
           problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,6 +31,13 @@ final class LiveShop {
       "windows.idleGrace", "1s",
       "pipeline.flushInterval", "300ms");
   static final String SHORT = "2s";
+
+  /** A server with {@link #SETTINGS} and this many pipeline partitions. */
+  static TestServer startServer(int partitions) {
+    Map<String, String> settings = new HashMap<>(SETTINGS);
+    settings.put("pipeline.partitions", Integer.toString(partitions));
+    return TestServer.start(settings);
+  }
   static final Duration SHORT_SIZE = Duration.ofSeconds(2);
 
   private final TestServer server;

@@ -188,6 +188,13 @@ public final class DashboardClient implements AutoCloseable {
     return messages().stream().filter(m -> id.equals(m.getString("id"))).toList();
   }
 
+  /** Waits for the snapshot of each of these subscriptions. */
+  public void awaitSnapshots(List<String> ids) {
+    for (String id : ids) {
+      await("the snapshot of " + id, m -> id.equals(m.getString("id")) && "snapshot".equals(m.getString("type")));
+    }
+  }
+
   /** Waits for a message that matches, and returns the first that does. */
   public JsonObject await(String what, Predicate<JsonObject> matches) {
     return await(Duration.ofSeconds(15), what, matches);

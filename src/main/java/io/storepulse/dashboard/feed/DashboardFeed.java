@@ -71,9 +71,9 @@ final class DashboardFeed {
   void apply(PipelineChanges drain) {
     Changes changes = new Changes();
     for (WindowResult w : drain.changes().windows()) {
-      putWindow(changes, ChannelKey.metrics(w.storeId(), w.windowKind()), w.windowStart(), ResultJson.window(w));
-      rank(changes, ChannelKey.trending(w.storeId(), w.windowKind()), w.windowStart(),
-          ResultJson.window(w));
+      JsonObject window = ResultJson.window(w);
+      putWindow(changes, ChannelKey.metrics(w.storeId(), w.windowKind()), w.windowStart(), window);
+      rank(changes, ChannelKey.trending(w.storeId(), w.windowKind()), w.windowStart(), window);
     }
     for (MovingAveragePoint point : drain.changes().movingAverages()) {
       addMovingAverage(changes, ChannelKey.metrics(point.storeId(), shortKind), point.windowStart(), point.metric(),
