@@ -57,10 +57,11 @@ public final class ResultJson {
   }
 
   /**
+   * An alert as the read API lists it, from its fields (the alerts table adds an id and a time).
    * Times to the microsecond, as the alerts table keeps them: a stock alert carries its event's
    * time, which may have nanoseconds, and the dashboards must show what the read API shows.
    */
-  private static JsonObject alert(String kind, String metric, double observed, double expected, double score,
+  static JsonObject alert(String kind, String metric, double observed, double expected, double score,
       Instant windowStart, Instant windowEnd, String message) {
     return new JsonObject()
         .put("kind", kind)

@@ -1,5 +1,6 @@
 package io.storepulse.pipeline;
 
+import io.storepulse.inventory.StockLevel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -119,16 +120,10 @@ public final class ResultQueries {
   private static JsonArray alertList(Iterable<Row> rows) {
     JsonArray alerts = new JsonArray();
     for (Row row : rows) {
-      alerts.add(new JsonObject()
+      alerts.add(ResultJson.alert(row.getString("kind"), row.getString("metric"), row.getDouble("observed"),
+              row.getDouble("expected"), row.getDouble("score"), row.getOffsetDateTime("window_start").toInstant(),
+              row.getOffsetDateTime("window_end").toInstant(), row.getString("message"))
           .put("id", row.getLong("id"))
-          .put("kind", row.getString("kind"))
-          .put("metric", row.getString("metric"))
-          .put("observed", row.getDouble("observed"))
-          .put("expected", row.getDouble("expected"))
-          .put("score", row.getDouble("score"))
-          .put("windowStart", instant(row, "window_start"))
-          .put("windowEnd", instant(row, "window_end"))
-          .put("message", row.getString("message"))
           .put("raisedAt", instant(row, "raised_at")));
     }
     return alerts;
@@ -138,7 +133,7 @@ public final class ResultQueries {
   public Future<JsonArray> levels(String storeId, boolean lowStock, String afterSku, int limit) {
     return pool.preparedQuery(LEVELS).execute(Tuple.of(storeId, afterSku, lowStock, limit)).map(rows -> {
       JsonArray levels = new JsonArray();
-      rows.forEach(row -> levels.add(level(row)));
+      rows.forEach(row -> levels.add(level(storeId, row)));
       return levels;
     });
   }
@@ -146,22 +141,14 @@ public final class ResultQueries {
   /** One stock level, or null when the store has none for the SKU. */
   public Future<JsonObject> level(String storeId, String sku) {
     return pool.preparedQuery(LEVEL).execute(Tuple.of(storeId, sku))
-        .map(rows -> rows.size() == 0 ? null : level(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : level(storeId, rows.iterator().next()));
   }
 
-  private static JsonObject level(Row row) {
-    long onHand = row.getLong("on_hand");
-    long reserved = row.getLong("reserved");
-    long threshold = row.getLong("low_stock_threshold");
-    return new JsonObject()
-        .put("sku", row.getString("sku"))
-        .put("onHand", onHand)
-        .put("reserved", reserved)
-        .put("available", onHand - reserved)
-        .put("lowStockThreshold", threshold)
-        .put("lowStock", onHand - reserved < threshold)
-        .put("version", row.getLong("version"))
-        .put("updatedAt", instant(row, "updated_at"));
+  /** A level as {@link ResultJson#level} has it, with the time of its last change. */
+  private static JsonObject level(String storeId, Row row) {
+    StockLevel level = new StockLevel(storeId, row.getString("sku"), row.getLong("on_hand"), row.getLong("reserved"),
+        row.getLong("version"), row.getLong("low_stock_threshold"));
+    return ResultJson.level(level).put("updatedAt", instant(row, "updated_at"));
   }
 
   private static JsonObject window(Row row) {
