@@ -16,6 +16,7 @@ import io.storepulse.eventbus.LocalCodec;
 import io.storepulse.eventlog.AppendRequest;
 import io.storepulse.eventlog.AppendResult;
 import io.storepulse.eventlog.EventLogWriterVerticle;
+import io.storepulse.health.GuardedMetricsFactory;
 import io.storepulse.health.HealthMonitorVerticle;
 import io.storepulse.health.HealthSampler;
 import io.storepulse.health.IngestStats;
@@ -146,7 +147,7 @@ public final class StorePulseServer {
         .with(new VertxOptions()
             .setEventLoopPoolSize(config.http().eventLoops())
             .setMetricsOptions(metricsOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new GuardedMetricsFactory(new MicrometerMetricsFactory(registry)))
         .build();
     LocalCodec.register(vertx, AppendRequest.class);
     LocalCodec.register(vertx, AppendResult.class);
