@@ -144,7 +144,7 @@ report() {
   echo "PostgreSQL 127.0.0.1:$PG_PORT: $PG_SETTINGS"
   echo "storepulse $STOREPULSE_JAR with its defaults (dashboard.publishInterval 50ms, 4 partitions, flush 1s)"
   echo "load: one store 'bench'; $CLIENTS dashboards, each subscribed to metrics 1m, trending 1m, inventory and alerts;"
-  echo "  CommerceTraffic at $RATE events/s in batches of $BATCH over $CONNECTIONS connections; probes: one"
+  echo "  the simulated storefront at $RATE events/s in batches of $BATCH over $CONNECTIONS connections; probes: one"
   echo "  inventory_restocked of the probe SKU at a time, every ${PROBE_INTERVAL} ms on average (0.5x to 1.5x)"
   echo "command: CLIENTS=$CLIENTS RATE=$RATE DURATION=$DURATION WARMUP=$WARMUP PROBE_INTERVAL=$PROBE_INTERVAL" \
     "BLOCKS=$BLOCKS load-tests/dashboard-bench.sh"

@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  * Live dashboard latency and fan-out, in one JVM so that every time is read from one clock:
  *
  * <ol>
- *   <li>stocks the store's catalog ({@link CommerceTraffic}'s SKUs) and the probe SKU through
- *       events, and waits until the probe SKU's level is readable;
+ *   <li>stocks the store's catalog (the products {@link StoreTraffic} sells) and the probe SKU
+ *       through events, and waits until the probe SKU's level is readable;
  *   <li>connects one dashboard client ({@link DashboardClients}) and reads the server's heap after a
  *       full collection (with {@code --server-pid}), then connects the other {@code --clients - 1}
  *       and reads it again: the difference per client is what a connected dashboard costs;
@@ -183,12 +183,14 @@ public final class DashboardBench {
       throws InterruptedException {
     StringBuilder body = new StringBuilder("{\"events\":[");
     String time = Instant.now().toString();
-    for (int sku = 0; sku <= CommerceTraffic.SKUS; sku++) {
-      String name = sku < CommerceTraffic.SKUS ? "SKU-" + sku : PROBE_SKU;
-      long quantity = sku < CommerceTraffic.SKUS ? CATALOG_STOCK : PROBE_BASE;
-      body.append(sku == 0 ? "" : ",").append("{\"id\":\"stock-").append(runId).append('-').append(sku)
-          .append("\",\"type\":\"inventory_restocked\",\"time\":\"").append(time).append("\",\"sku\":\"").append(name)
-          .append("\",\"quantity\":").append(quantity).append('}');
+    List<String> skus = new ArrayList<>();
+    StoreTraffic.catalog().products().forEach(product -> skus.add(product.sku()));
+    skus.add(PROBE_SKU);
+    for (int i = 0; i < skus.size(); i++) {
+      long quantity = skus.get(i).equals(PROBE_SKU) ? PROBE_BASE : CATALOG_STOCK;
+      body.append(i == 0 ? "" : ",").append("{\"id\":\"stock-").append(runId).append('-').append(i)
+          .append("\",\"type\":\"inventory_restocked\",\"time\":\"").append(time).append("\",\"sku\":\"")
+          .append(skus.get(i)).append("\",\"quantity\":").append(quantity).append('}');
     }
     String posted = call(http, HttpMethod.POST, "/v1/events", writeKey, body.append("]}").toString());
     if (!posted.startsWith("202 ")) {

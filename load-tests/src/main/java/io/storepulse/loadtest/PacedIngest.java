@@ -1,5 +1,6 @@
 package io.storepulse.loadtest;
 
+import io.storepulse.demo.SimulatedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,15 +21,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
- * Sends {@link CommerceTraffic} to storepulse's {@code POST /v1/events} at a steady rate, on a
- * fixed schedule: request {@code k} is due {@code k × batch / rate} seconds after the start and
- * goes out as soon as it is due and a connection is free. A server that cannot keep up makes the
- * generator fall behind its schedule, which it reports, instead of lowering the offered rate
- * unseen as a closed-loop client would. Each request carries {@code --batch} events of one store,
- * the store drawn at random.
+ * Sends the simulated storefronts' events ({@link StoreTraffic}) to storepulse's {@code POST
+ * /v1/events} at a steady rate, on a fixed schedule: request {@code k} is due {@code k × batch /
+ * rate} seconds after the start and goes out as soon as it is due and a connection is free. A
+ * server that cannot keep up makes the generator fall behind its schedule, which it reports,
+ * instead of lowering the offered rate unseen as a closed-loop client would. Each request carries
+ * up to {@code --batch} events that are due at one store, the stores taken in turn; each store's
+ * traffic runs at its share of {@code --rate}, so the requests' slots and the events made match.
  *
  * <p>Options: {@code --port}, {@code --keys} (a file of {@code storeId writeKey} lines),
  * {@code --rate} events/s (20000), {@code --batch} (100), {@code --seconds} (30),
@@ -36,7 +37,8 @@ import java.util.SplittableRandom;
  *
  * <p>Prints a line starting {@code sending} when the first request is due, then {@code RESULT
  * requests=… ok=… events=… duration_s=… events_per_s=… non2xx=… errors=… behind_max_ms=… p50_ms=…
- * p99_ms=… max_ms=…}, where events counts the events of 2xx responses, duration runs from the first
+ * p99_ms=… max_ms=…}, where events counts the events of 2xx responses (a slot with no event due
+ * sends nothing), duration runs from the first
  * request to the last response, and the latencies are of answered requests, from sending to the
  * full response (an acknowledgement: storepulse answers once the events are durable).
  */
@@ -46,7 +48,7 @@ public final class PacedIngest extends VerticleBase {
   private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
   private static final long DRAIN_MILLIS = 35_000;
 
-  private record Store(CommerceTraffic traffic, String authorization) {
+  private record Store(StoreTraffic traffic, String authorization) {
   }
 
   private final int port;
@@ -55,7 +57,6 @@ public final class PacedIngest extends VerticleBase {
   private final long intervalNanos;
   private final long durationNanos;
   private final int connections;
-  private final SplittableRandom random = new SplittableRandom(7);
   private final Promise<String> result = Promise.promise();
 
   private HttpClientAgent client;
@@ -63,9 +64,12 @@ public final class PacedIngest extends VerticleBase {
   private long lastResponseNanos;
   private long timer;
   private boolean sending = true;
+  /** Slots of the schedule passed so far. */
   private long sent;
+  private long requests;
   private int inFlight;
   private long ok;
+  private long eventsAcknowledged;
   private long non2xx;
   private long errors;
   private long behindMaxNanos;
@@ -115,12 +119,14 @@ public final class PacedIngest extends VerticleBase {
    */
   static PacedIngest create(int port, Map<String, String> writeKeys, String runId, int rate, int batch, int seconds,
       int connections) {
-    List<Store> stores = new ArrayList<>();
-    writeKeys.forEach((storeId, key) -> stores.add(
-        new Store(new CommerceTraffic(storeId, runId + "-" + storeId, storeId.hashCode()), "Bearer " + key)));
-    if (stores.isEmpty()) {
+    if (writeKeys.isEmpty()) {
       throw new IllegalArgumentException("no 'storeId writeKey' to send to");
     }
+    List<Store> stores = new ArrayList<>();
+    double storeRate = (double) rate / writeKeys.size();
+    long startMillis = System.currentTimeMillis();
+    writeKeys.forEach((storeId, key) -> stores.add(new Store(
+        new StoreTraffic(runId + "-" + stores.size(), storeRate, storeId.hashCode(), startMillis), "Bearer " + key)));
     return new PacedIngest(port, stores, rate, batch, seconds, connections);
   }
 
@@ -161,9 +167,14 @@ public final class PacedIngest extends VerticleBase {
   }
 
   private void send() {
-    Store store = stores.get(random.nextInt(stores.size()));
-    String body = store.traffic().batch(batch, System.currentTimeMillis());
+    Store store = stores.get((int) (sent % stores.size()));
     sent++;
+    List<SimulatedEvent> events = store.traffic().due(batch, System.currentTimeMillis());
+    if (events.isEmpty()) {
+      return;
+    }
+    String body = SimulatedEvent.batchBody(events);
+    requests++;
     inFlight++;
     long sentAt = System.nanoTime();
     client.request(new RequestOptions()
@@ -188,6 +199,7 @@ public final class PacedIngest extends VerticleBase {
           latencies[answered++] = lastResponseNanos - sentAt;
           if (answer.result() / 100 == 2) {
             ok++;
+            eventsAcknowledged += events.size();
           } else {
             non2xx++;
           }
@@ -208,7 +220,7 @@ public final class PacedIngest extends VerticleBase {
     result.tryComplete(String.format(Locale.ROOT,
         "RESULT requests=%d ok=%d events=%d duration_s=%.3f events_per_s=%.1f non2xx=%d errors=%d behind_max_ms=%d"
             + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f",
-        sent, ok, ok * batch, seconds, ok * batch / seconds, non2xx, errors + inFlight, behindMaxNanos / 1_000_000,
+        requests, ok, eventsAcknowledged, seconds, eventsAcknowledged / seconds, non2xx, errors + inFlight, behindMaxNanos / 1_000_000,
         percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0)));
   }
 
