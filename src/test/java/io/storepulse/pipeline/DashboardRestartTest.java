@@ -57,6 +57,7 @@ class DashboardRestartTest {
             .stream(3, 40, Duration.ofMillis(400))
             .send(restocked("lamp-in", "lamp", 3), restocked("mug-in", "mug", 20))
             .send(ordered("lamp-out", "lamp", 3))
+            .intoNextWindow()
             .stream(3, 40, Duration.ofMillis(400));
 
         DashboardAgreement agreement = new DashboardAgreement(first, STORE, readToken);

@@ -68,6 +68,17 @@ final class LiveShop {
     return this;
   }
 
+  /**
+   * Waits until the wall clock has entered the next short window (windows are aligned to the
+   * epoch), so that what is sent before and after falls into two windows however fast it went.
+   */
+  LiveShop intoNextWindow() {
+    long size = SHORT_SIZE.toMillis();
+    long nextStart = (System.currentTimeMillis() / size + 1) * size;
+    sleep(Duration.ofMillis(Math.max(0, nextStart - System.currentTimeMillis()) + 1));
+    return this;
+  }
+
   /** Sends these events, stamped now. */
   LiveShop send(JsonObject... events) {
     JsonArray batch = new JsonArray();
