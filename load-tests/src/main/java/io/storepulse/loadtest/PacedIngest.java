@@ -33,7 +33,9 @@ import java.util.Set;
  *
  * <p>Options: {@code --port}, {@code --keys} (a file of {@code storeId writeKey} lines),
  * {@code --rate} events/s (20000), {@code --batch} (100), {@code --seconds} (30),
- * {@code --connections} (16), {@code --run-id} (a prefix that keeps event ids unique per run).
+ * {@code --connections} (16), {@code --run-id} (a prefix that keeps event ids unique per run: letters,
+ * digits, '-' or '_', short enough that the simulator's run id {@code <run-id>-<store index>} stays
+ * within 32 characters).
  *
  * <p>Prints a line starting {@code sending} when the first request is due, then {@code RESULT
  * requests=… ok=… events=… duration_s=… events_per_s=… non2xx=… errors=… behind_max_ms=… p50_ms=…
