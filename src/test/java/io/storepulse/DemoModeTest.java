@@ -84,8 +84,7 @@ class DemoModeTest {
   private static ForkedServer demoServer(String name, Path dataDir, DatabaseUrl database) {
     return ForkedServer.builder(name, dataDir)
         .adminToken(ADMIN_TOKEN)
-        .databaseUrl("postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
-            + database.database())
+        .databaseUrl(TestPostgres.settingValue(database))
         .args("--demo", "--demo-rate", "50")
         .startReady();
   }

@@ -240,8 +240,7 @@ class ForkedServerTest {
 
     ForkedServer server = started(ForkedServer.builder("config-file", temp.resolve("data"))
         .port(environmentPort)
-        .databaseUrl("postgresql://" + database.user() + "@" + database.host() + ":" + database.port()
-            + "/" + database.database())
+        .databaseUrl(TestPostgres.settingValue(database))
         .adminToken(ADMIN_TOKEN)
         .args("--config", file.toString()));
 

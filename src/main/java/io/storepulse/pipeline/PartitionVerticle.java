@@ -180,7 +180,12 @@ public final class PartitionVerticle extends VerticleBase {
     vertx.cancelTimer(idleTimer);
     vertx.cancelTimer(expiryTimer);
     return committed.unregister().compose(v -> queries.unregister()).compose(v -> operations.unregister())
-        .compose(v -> flushAfterInFlight());
+        .compose(v -> {
+          if (persisting) {
+            log.info("partition {} stopping: waiting for the flush in flight, then persisting the rest", partition);
+          }
+          return flushAfterInFlight();
+        });
   }
 
   private Future<Void> flushAfterInFlight() {

@@ -1,6 +1,7 @@
 package io.storepulse.http;
 
 import io.storepulse.config.DatabaseUrl;
+import io.storepulse.testing.TestPostgres;
 import io.storepulse.testing.Chromium;
 import io.storepulse.testing.Deadline;
 import io.storepulse.testing.FreePort;
@@ -95,7 +96,6 @@ class DashboardBrowserTest {
   static void startServer() {
     assumeTrue(Chromium.installed(), "Chromium is not installed: apt-get install -y chromium chromium-driver");
     server = TestServer.start(Map.of(
-        "db.embedded.durable", "false",
         "pipeline.flushInterval", "200ms",
         "windows.allowedLateness", "5s",
         "windows.idleGrace", "1s",
@@ -235,7 +235,6 @@ class DashboardBrowserTest {
   @Test
   void afterAServerRestartThePageReconnectsByItselfAndTakesAFreshSnapshot() {
     Map<String, String> settings = new HashMap<>(Map.of(
-        "db.embedded.durable", "false",
         "pipeline.flushInterval", "200ms",
         "shutdown.timeout", "1s",
         "http.port", Integer.toString(FreePort.next())));
@@ -257,8 +256,7 @@ class DashboardBrowserTest {
     Deadline.await(Duration.ofSeconds(10), "the indicator to say reconnecting",
         () -> "reconnecting".equals(browser.script("return document.getElementById('connection').dataset.state")));
 
-    settings.put("db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
-        + database.database());
+    settings.put("db.url", TestPostgres.settingValue(database));
     try (TestServer second = TestServer.start(settings)) {
       awaitLive();
       // the seqs of the first run mean nothing to the second: reset, then the state from the database
@@ -303,7 +301,6 @@ class DashboardBrowserTest {
   @Test
   void anHourOfABusyStoreReadsWellOnAWideAndANarrowScreen() {
     try (TestServer busyServer = TestServer.start(Map.of(
-        "db.embedded.durable", "false",
         "pipeline.flushInterval", "200ms",
         "windows.allowedLateness", "5s",
         "windows.idleGrace", "2h",

@@ -43,8 +43,7 @@ class DashboardConnectionTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("db.embedded.durable", "false",
-        "dashboard.maxConnections", Integer.toString(MAX_CONNECTIONS),
+    server = TestServer.start(Map.of("dashboard.maxConnections", Integer.toString(MAX_CONNECTIONS),
         "dashboard.pingInterval", PING_INTERVAL.toMillis() + "ms",
         "dashboard.pongTimeout", PONG_TIMEOUT.toMillis() + "ms"));
     vertx = Vertx.vertx();

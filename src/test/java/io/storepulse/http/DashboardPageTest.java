@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +28,7 @@ class DashboardPageTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("db.embedded.durable", "false"));
+    server = TestServer.start();
   }
 
   @AfterAll

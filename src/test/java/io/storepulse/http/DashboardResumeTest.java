@@ -32,8 +32,7 @@ class DashboardResumeTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("db.embedded.durable", "false",
-        "dashboard.replayBuffer", Integer.toString(REPLAY_BUFFER)));
+    server = TestServer.start(Map.of("dashboard.replayBuffer", Integer.toString(REPLAY_BUFFER)));
     vertx = Vertx.vertx();
   }
 

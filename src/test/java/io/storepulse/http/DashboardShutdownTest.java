@@ -17,7 +17,7 @@ class DashboardShutdownTest {
 
   @Test
   void shutdownClosesOpenDashboardsWithGoingAwayWithoutWaitingOutTheTimeout() {
-    TestServer server = TestServer.start(Map.of("db.embedded.durable", "false", "shutdown.timeout", "30s"));
+    TestServer server = TestServer.start(Map.of("shutdown.timeout", "30s"));
     Vertx vertx = Vertx.vertx();
     try {
       String readToken = server.createStore("closing").getJsonObject("readToken").getString("key");

@@ -55,7 +55,7 @@ class DashboardSlowClientTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("db.embedded.durable", "false", "pipeline.flushInterval", "200ms",
+    server = TestServer.start(Map.of("pipeline.flushInterval", "200ms",
         "dashboard.stuckAfter", STUCK_AFTER.toMillis() + "ms",
         "dashboard.maxSubscriptions", Integer.toString(SUBSCRIPTIONS)));
     vertx = Vertx.vertx();

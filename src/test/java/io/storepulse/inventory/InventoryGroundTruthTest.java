@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -66,8 +65,8 @@ class InventoryGroundTruthTest {
 
     Map<String, JsonObject> distinct = InventoryTruth.distinct(sendOrder);
     try (Connection db = TestPostgres.connect(server.database())) {
-      Deadline.await(CATCH_UP, "every partition to checkpoint at the end of the log",
-          () -> query(() -> InventoryTruth.caughtUp(db, PARTITIONS)));
+      Deadline.awaitSql(CATCH_UP, "every partition to checkpoint at the end of the log",
+          () -> InventoryTruth.caughtUp(db, PARTITIONS));
       assertEquals(distinct.size(), server.eventRows(""), "the log holds each distinct event once");
 
       for (InventoryApi store : stores.values()) {
@@ -134,15 +133,4 @@ class InventoryGroundTruthTest {
     return pages;
   }
 
-  private interface SqlCheck {
-    boolean test() throws SQLException;
-  }
-
-  private static boolean query(SqlCheck check) {
-    try {
-      return check.test();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.storepulse.inventory;
 
 import io.storepulse.config.DatabaseUrl;
+import io.storepulse.testing.TestPostgres;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -33,8 +34,7 @@ class ReservationExpiryRestartTest {
     assertEquals(1L, queryOn(database, COUNT_RESERVATIONS));
 
     try (TestServer second = TestServer.start(Map.of("pipeline.flushInterval", "200ms",
-        "db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
-            + database.database()))) {
+        "db.url", TestPostgres.settingValue(database)))) {
       InventoryApi shop = InventoryApi.existing(second, "restart-shop", readToken);
       shop.awaitLevel("lamp", "the expired reservation to be released", level -> level.getLong("available") == 2
           && level.getLong("reserved") == 0);

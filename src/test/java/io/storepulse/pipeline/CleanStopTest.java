@@ -4,6 +4,7 @@ import io.storepulse.config.DatabaseUrl;
 import io.storepulse.eventlog.StoreSlot;
 import io.storepulse.testing.DashboardClient;
 import io.storepulse.testing.Deadline;
+import io.storepulse.testing.LogCapture;
 import io.storepulse.testing.TestPostgres;
 import io.storepulse.testing.TestServer;
 import io.vertx.core.Vertx;
@@ -11,11 +12,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,9 +28,7 @@ class CleanStopTest {
 
   @Test
   void aCleanStopWaitsForTheFlushInFlightThenPersistsWhatCameAfterIt() throws Exception {
-    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
-    settings.put("pipeline.partitions", Integer.toString(PARTITIONS));
-    TestServer server = TestServer.start(settings);
+    TestServer server = LiveShop.startServer(PARTITIONS);
     DatabaseUrl database = server.database();
     Thread stopping = new Thread(server::close, "stopping the server");
     Vertx vertx = Vertx.vertx();
@@ -40,7 +36,8 @@ class CleanStopTest {
       JsonObject created = server.createStore(STORE);
       LiveShop shop = new LiveShop(server, STORE, created.getJsonObject("writeKey").getString("key"), 3L);
       shop.stream(1, 30, Duration.ZERO);
-      Deadline.await(Duration.ofSeconds(10), "the first events to be persisted", () -> caughtUp(db));
+      Deadline.awaitSql(Duration.ofSeconds(10), "the first events to be persisted",
+          () -> PersistedWindows.caughtUp(db, PARTITIONS));
 
       try (CheckpointLock lock = new CheckpointLock(database, StoreSlot.of(STORE) % PARTITIONS)) {
         shop.stream(1, 30, Duration.ZERO);
@@ -54,12 +51,15 @@ class CleanStopTest {
             .values().stream().mapToLong(w -> ((JsonObject) w).getJsonObject("metrics").getLong("events")).sum() == 90);
         client.close();
 
-        stopping.start();
-        stopping.join(1_000); // time for the stop to reach the pipeline, which must wait for the flush
+        try (LogCapture partitionLog = LogCapture.of(PartitionVerticle.class)) {
+          stopping.start();
+          Deadline.await(Duration.ofSeconds(30), "the stop to reach the partition, held by its flush in flight",
+              () -> !partitionLog.containing("waiting for the flush in flight").isEmpty());
+        }
         lock.release();
       }
       stopping.join(30_000);
-      assertTrue(caughtUp(db), "a clean stop left events to replay");
+      assertTrue(PersistedWindows.caughtUp(db, PARTITIONS), "a clean stop left events to replay");
       List<String> problems = ReferenceWindows.differences(
           ReferenceWindows.tumbling(shop.sent(), LiveShop.SHORT, LiveShop.SHORT_SIZE),
           PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0);
@@ -71,14 +71,6 @@ class CleanStopTest {
       } else {
         stopping.join(30_000);
       }
-    }
-  }
-
-  private static boolean caughtUp(Connection db) {
-    try {
-      return PersistedWindows.caughtUp(db, PARTITIONS);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * Compares what a dashboard client holds for a channel with what the read API serves from the
@@ -47,22 +46,35 @@ final class DashboardAgreement {
     return client.mirror(id).catchUp().state().getMap();
   }
 
-  /**
-   * Whether the pipeline has persisted every logged event and closed every short window of the
-   * store; when not, says so in {@code problems}.
-   */
-  static boolean settled(Connection db, int partitions, String store, List<String> problems) throws SQLException {
-    if (!PersistedWindows.caughtUp(db, partitions) || PersistedWindows.provisional(db, List.of(store), LiveShop.SHORT) > 0) {
-      problems.add("the pipeline has not persisted every event and closed every short window yet");
-      return false;
-    }
-    return true;
+  /** One comparison of a channel with the tables, run again at every poll. */
+  @FunctionalInterface
+  interface Check {
+    List<String> differences() throws SQLException;
   }
 
-  /** Waits until {@code agree} finds no problem; fails with the last problems it found. */
-  static void await(List<String> problems, BooleanSupplier agree) {
+  /**
+   * Waits until the pipeline has persisted every logged event and closed every short window of
+   * the store, and then no check finds a difference; fails with the last differences found.
+   */
+  void awaitAgreement(Connection db, int partitions, Check... checks) {
+    List<String> problems = new ArrayList<>();
     try {
-      Deadline.await(Duration.ofSeconds(30), "the dashboard to show what the result tables hold", agree);
+      Deadline.await(Duration.ofSeconds(30), "the dashboard to show what the result tables hold", () -> {
+        problems.clear();
+        try {
+          if (!PersistedWindows.caughtUp(db, partitions)
+              || PersistedWindows.provisional(db, List.of(store), LiveShop.SHORT) > 0) {
+            problems.add("the pipeline has not persisted every event and closed every short window yet");
+            return false;
+          }
+          for (Check check : checks) {
+            problems.addAll(check.differences());
+          }
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+        return problems.isEmpty();
+      });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; last differences:\n" + String.join("\n", problems), e);
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,25 +68,14 @@ class DashboardMirrorTest {
           .stream(4, 60, Duration.ofMillis(400));
 
       DashboardAgreement agreement = new DashboardAgreement(server, STORE, readToken);
-      List<String> problems = new ArrayList<>();
-      DashboardAgreement.await(problems, () -> {
-        problems.clear();
-        try {
-          if (!DashboardAgreement.settled(db, PARTITIONS, STORE, problems)) {
-            return false;
-          }
-          problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
-          problems.addAll(agreement.windows("1h", DashboardAgreement.shown(client, "hour")));
-          problems.addAll(agreement.windows("5m", DashboardAgreement.shown(client, "hopping")));
-          problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
-          problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
-          problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
-          problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-        return problems.isEmpty();
-      });
+      agreement.awaitAgreement(db, PARTITIONS,
+          () -> agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")),
+          () -> agreement.windows("1h", DashboardAgreement.shown(client, "hour")),
+          () -> agreement.windows("5m", DashboardAgreement.shown(client, "hopping")),
+          () -> agreement.movingAverages(db, DashboardAgreement.shown(client, "short")),
+          () -> agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")),
+          () -> agreement.inventory(DashboardAgreement.shown(client, "inventory")),
+          () -> agreement.alerts(DashboardAgreement.shown(client, "alerts")));
 
       Map<String, Object> windows = DashboardAgreement.shown(client, "short");
       assertTrue(windows.size() >= 2, windows.keySet().toString());
@@ -98,15 +86,7 @@ class DashboardMirrorTest {
       assertFalse(DashboardAgreement.shown(client, "inventory").isEmpty());
       assertFalse(DashboardAgreement.shown(client, "alerts").isEmpty(), "the lamp sold out");
 
-      List<JsonObject> events = shop.sent();
-      List<String> truth = new ArrayList<>(ReferenceWindows.differences(
-          ReferenceWindows.tumbling(events, LiveShop.SHORT, LiveShop.SHORT_SIZE),
-          PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0));
-      truth.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(events, "1h", Duration.ofHours(1)),
-          PersistedWindows.read(db, List.of(STORE), "1h"), 0.0));
-      truth.addAll(ReferenceWindows.differences(
-          ReferenceWindows.hopping(events, "5m", Duration.ofMinutes(5), Duration.ofMinutes(1)),
-          PersistedWindows.read(db, List.of(STORE), "5m"), 0.0));
+      List<String> truth = shop.persistedDifferences(db);
       assertTrue(truth.isEmpty(), ReferenceWindows.summary(truth, 20));
     }
   }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardRestartTest {
 
   private static final String STORE = "restart-shop";
+  private static final int PARTITIONS = 4;
   private static final List<String> SUBSCRIPTIONS = List.of("short", "trending", "inventory", "alerts");
 
   private final Vertx vertx = Vertx.vertx();
@@ -46,7 +46,7 @@ class DashboardRestartTest {
     String readToken;
     Map<String, Map<String, Object>> before = new HashMap<>();
     long seqBefore;
-    try (TestServer first = TestServer.start(LiveShop.SETTINGS)) {
+    try (TestServer first = TestServer.start(LiveShop.settings(PARTITIONS))) {
       database = first.database();
       JsonObject created = first.createStore(STORE);
       readToken = created.getJsonObject("readToken").getString("key");
@@ -61,23 +61,12 @@ class DashboardRestartTest {
             .stream(3, 40, Duration.ofMillis(400));
 
         DashboardAgreement agreement = new DashboardAgreement(first, STORE, readToken);
-        List<String> problems = new ArrayList<>();
-        DashboardAgreement.await(problems, () -> {
-          problems.clear();
-          try {
-            if (!DashboardAgreement.settled(db, 4, STORE, problems)) {
-              return false;
-            }
-            problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
-            problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
-            problems.addAll(agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")));
-            problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
-            problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
-          } catch (SQLException e) {
-            throw new IllegalStateException(e);
-          }
-          return problems.isEmpty();
-        });
+        agreement.awaitAgreement(db, PARTITIONS,
+            () -> agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")),
+            () -> agreement.movingAverages(db, DashboardAgreement.shown(client, "short")),
+            () -> agreement.trending(LiveShop.SHORT, DashboardAgreement.shown(client, "trending")),
+            () -> agreement.inventory(DashboardAgreement.shown(client, "inventory")),
+            () -> agreement.alerts(DashboardAgreement.shown(client, "alerts")));
         SUBSCRIPTIONS.forEach(id -> before.put(id, DashboardAgreement.shown(client, id)));
         seqBefore = client.mirror("short").catchUp().seq();
       }
@@ -91,9 +80,8 @@ class DashboardRestartTest {
     assertFalse(before.get("alerts").isEmpty());
     assertFalse(before.get("trending").isEmpty());
 
-    Map<String, String> settings = new HashMap<>(LiveShop.SETTINGS);
-    settings.put("db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/"
-        + database.database());
+    Map<String, String> settings = new HashMap<>(LiveShop.settings(PARTITIONS));
+    settings.put("db.url", TestPostgres.settingValue(database));
     try (TestServer second = TestServer.start(settings);
         DashboardClient client = DashboardClient.connect(vertx, second.port(), readToken)) {
       subscribe(client, seqBefore);

@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,30 +75,32 @@ class FlushFailureTest {
       client.awaitSnapshots(List.of("short", "inventory", "alerts"));
 
       shop.send(restocked("lamp-in", "lamp", 10), restocked("mug-in", "mug", 5), restocked("vase-in", "vase", 4)).stream(2, 40, Duration.ofMillis(300));
-      Deadline.await(Duration.ofSeconds(10), "the first events to be persisted", () -> query(() ->
-          PersistedWindows.caughtUp(db, PARTITIONS)));
+      Deadline.awaitSql(Duration.ofSeconds(10), "the first events to be persisted", () ->
+          PersistedWindows.caughtUp(db, PARTITIONS));
 
       // the partition's next flush waits for this lock, in flight
-      CheckpointLock lock = new CheckpointLock(server.database(), partition);
-      shop.send(ordered("lamp-sale", "lamp", 2)).stream(1, 40, Duration.ZERO);
-      lock.awaitWaitingFlush();
+      Future<HttpResponse<Buffer>> reservation;
+      Future<HttpResponse<Buffer>> adjustment;
+      try (CheckpointLock lock = new CheckpointLock(server.database(), partition)) {
+        shop.send(ordered("lamp-sale", "lamp", 2)).stream(1, 40, Duration.ZERO);
+        lock.awaitWaitingFlush();
 
-      // applied and shown on dashboards while the flush is in flight
-      shop.send(restocked("pot-in", "pot", 2), ordered("mug-sale", "mug", 5)).stream(2, 40, Duration.ofMillis(300));
-      Future<HttpResponse<Buffer>> reservation = server.client()
-          .post("/v1/stores/" + STORE + "/inventory/vase/reservations").bearerTokenAuthentication(writeKey)
-          .sendJsonObject(new JsonObject().put("quantity", 3).put("ttlSeconds", 300).put("visitorId", "v-vase"));
-      Future<HttpResponse<Buffer>> adjustment = server.client().put("/v1/stores/" + STORE + "/inventory/rug")
-          .bearerTokenAuthentication(writeKey).putHeader("Idempotency-Key", "first-rugs")
-          .sendJsonObject(new JsonObject().put("onHand", 6));
-      Deadline.await(Duration.ofSeconds(10), "the dashboard to show the sale, the reservation and the new rugs", () -> {
-        Map<String, Object> levels = DashboardAgreement.shown(client, "inventory");
-        return levels.containsKey("mug") && ((JsonObject) levels.get("mug")).getLong("onHand") == 0
-            && ((JsonObject) levels.get("vase")).getLong("reserved") == 3 && levels.containsKey("rug");
-      });
+        // applied and shown on dashboards while the flush is in flight
+        shop.send(restocked("pot-in", "pot", 2), ordered("mug-sale", "mug", 5)).stream(2, 40, Duration.ofMillis(300));
+        reservation = server.client()
+            .post("/v1/stores/" + STORE + "/inventory/vase/reservations").bearerTokenAuthentication(writeKey)
+            .sendJsonObject(new JsonObject().put("quantity", 3).put("ttlSeconds", 300).put("visitorId", "v-vase"));
+        adjustment = server.client().put("/v1/stores/" + STORE + "/inventory/rug")
+            .bearerTokenAuthentication(writeKey).putHeader("Idempotency-Key", "first-rugs")
+            .sendJsonObject(new JsonObject().put("onHand", 6));
+        Deadline.await(Duration.ofSeconds(10), "the dashboard to show the sale, the reservation and the new rugs", () -> {
+          Map<String, Object> levels = DashboardAgreement.shown(client, "inventory");
+          return levels.containsKey("mug") && ((JsonObject) levels.get("mug")).getLong("onHand") == 0
+              && ((JsonObject) levels.get("vase")).getLong("reserved") == 3 && levels.containsKey("rug");
+        });
 
-      lock.failWaitingFlush();
-      lock.close();
+        lock.failWaitingFlush();
+      }
       HttpResponse<Buffer> refused = reservation.await(10, TimeUnit.SECONDS);
       assertEquals(503, refused.statusCode(), "a reservation its flush could not persist: " + refused.bodyAsString());
       HttpResponse<Buffer> notAdjusted = adjustment.await(10, TimeUnit.SECONDS);
@@ -107,32 +108,13 @@ class FlushFailureTest {
           + notAdjusted.bodyAsString());
 
       DashboardAgreement agreement = new DashboardAgreement(server, STORE, readToken);
-      List<String> problems = new ArrayList<>();
-      DashboardAgreement.await(problems, () -> {
-        problems.clear();
-        try {
-          if (!DashboardAgreement.settled(db, PARTITIONS, STORE, problems)) {
-            return false;
-          }
-          problems.addAll(agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")));
-          problems.addAll(agreement.movingAverages(db, DashboardAgreement.shown(client, "short")));
-          problems.addAll(agreement.inventory(DashboardAgreement.shown(client, "inventory")));
-          problems.addAll(agreement.alerts(DashboardAgreement.shown(client, "alerts")));
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-        return problems.isEmpty();
-      });
+      agreement.awaitAgreement(db, PARTITIONS,
+          () -> agreement.windows(LiveShop.SHORT, DashboardAgreement.shown(client, "short")),
+          () -> agreement.movingAverages(db, DashboardAgreement.shown(client, "short")),
+          () -> agreement.inventory(DashboardAgreement.shown(client, "inventory")),
+          () -> agreement.alerts(DashboardAgreement.shown(client, "alerts")));
 
-      List<JsonObject> events = shop.sent();
-      List<String> truth = new ArrayList<>(ReferenceWindows.differences(
-          ReferenceWindows.tumbling(events, LiveShop.SHORT, LiveShop.SHORT_SIZE),
-          PersistedWindows.read(db, List.of(STORE), LiveShop.SHORT), 0.0));
-      truth.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(events, "1h", Duration.ofHours(1)),
-          PersistedWindows.read(db, List.of(STORE), "1h"), 0.0));
-      truth.addAll(ReferenceWindows.differences(
-          ReferenceWindows.hopping(events, "5m", Duration.ofMinutes(5), Duration.ofMinutes(1)),
-          PersistedWindows.read(db, List.of(STORE), "5m"), 0.0));
+      List<String> truth = shop.persistedDifferences(db);
       assertTrue(truth.isEmpty(), ReferenceWindows.summary(truth, 20));
 
       assertEquals(List.of(8L, 0L), level(db, "lamp"), "lamp: 10 in, 2 sold");
@@ -181,15 +163,4 @@ class FlushFailureTest {
     }
   }
 
-  private interface SqlCheck {
-    boolean test() throws SQLException;
-  }
-
-  private static boolean query(SqlCheck check) {
-    try {
-      return check.test();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -4,6 +4,8 @@ import io.storepulse.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,11 +34,16 @@ final class LiveShop {
       "pipeline.flushInterval", "300ms");
   static final String SHORT = "2s";
 
-  /** A server with {@link #SETTINGS} and this many pipeline partitions. */
-  static TestServer startServer(int partitions) {
+  /** {@link #SETTINGS} with this many pipeline partitions. */
+  static Map<String, String> settings(int partitions) {
     Map<String, String> settings = new HashMap<>(SETTINGS);
     settings.put("pipeline.partitions", Integer.toString(partitions));
-    return TestServer.start(settings);
+    return settings;
+  }
+
+  /** A server with {@link #SETTINGS} and this many pipeline partitions. */
+  static TestServer startServer(int partitions) {
+    return TestServer.start(settings(partitions));
   }
   static final Duration SHORT_SIZE = Duration.ofSeconds(2);
 
@@ -87,6 +94,21 @@ final class LiveShop {
     }
     send(batch);
     return this;
+  }
+
+  /**
+   * What the persisted short, hourly and 5-minute hopping windows get wrong against the windows
+   * recomputed from every event sent; empty when they are exact.
+   */
+  List<String> persistedDifferences(Connection db) throws SQLException {
+    List<String> differences = new ArrayList<>(ReferenceWindows.differences(
+        ReferenceWindows.tumbling(sent, SHORT, SHORT_SIZE), PersistedWindows.read(db, List.of(store), SHORT), 0.0));
+    differences.addAll(ReferenceWindows.differences(ReferenceWindows.tumbling(sent, "1h", Duration.ofHours(1)),
+        PersistedWindows.read(db, List.of(store), "1h"), 0.0));
+    differences.addAll(ReferenceWindows.differences(
+        ReferenceWindows.hopping(sent, "5m", Duration.ofMinutes(5), Duration.ofMinutes(1)),
+        PersistedWindows.read(db, List.of(store), "5m"), 0.0));
+    return differences;
   }
 
   /** Every event sent so far, as sent. */

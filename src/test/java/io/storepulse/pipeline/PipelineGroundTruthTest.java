@@ -92,8 +92,8 @@ class PipelineGroundTruthTest {
     sendPerStore(sendOrder, writeKeys, sent);
 
     try (Connection db = TestPostgres.connect(server.database())) {
-      Deadline.await(CATCH_UP, "the pipeline to apply the whole log and close every 1m window", () ->
-          query(() -> PersistedWindows.caughtUp(db, PARTITIONS) && PersistedWindows.provisional(db, STORES, "1m") == 0));
+      Deadline.awaitSql(CATCH_UP, "the pipeline to apply the whole log and close every 1m window",
+          () -> PersistedWindows.caughtUp(db, PARTITIONS) && PersistedWindows.provisional(db, STORES, "1m") == 0);
 
       // later than the allowed lateness: old times, sent once every window they fall into is final
       List<JsonObject> late = new ArrayList<>();
@@ -112,14 +112,14 @@ class PipelineGroundTruthTest {
       for (JsonObject event : late) {
         lateWindows.addAll(ReferenceWindows.tumbling(List.of(event), "1m", Duration.ofMinutes(1)).keySet());
       }
-      Deadline.await(CATCH_UP, "the pipeline to apply the late events as corrections", () -> query(() -> {
+      Deadline.awaitSql(CATCH_UP, "the pipeline to apply the late events as corrections", () -> {
         if (!PersistedWindows.caughtUp(db, PARTITIONS)) {
           return false;
         }
         Map<ReferenceWindows.Key, PersistedWindows.Row> windows = PersistedWindows.read(db, STORES, "1m");
         return lateWindows.stream().allMatch(key -> windows.containsKey(key)
             && windows.get(key).status().equals("corrected"));
-      }));
+      });
 
       List<JsonObject> distinct = distinct(sendOrder);
       distinct.addAll(late);
@@ -204,17 +204,6 @@ class PipelineGroundTruthTest {
     return ids;
   }
 
-  private interface SqlCheck {
-    boolean test() throws SQLException;
-  }
-
-  private static boolean query(SqlCheck check) {
-    try {
-      return check.test();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private record Timed(JsonObject event, long arrival) {
   }

@@ -185,7 +185,7 @@ public final class CrashDrill implements AutoCloseable {
   }
 
   /** {@code POST /v1/events} of {@code events}; returns the status. */
-  public static int post(ForkedServer server, String writeKey, JsonArray events)
+  private static int post(ForkedServer server, String writeKey, JsonArray events)
       throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/events"))
         .header("Authorization", "Bearer " + writeKey)

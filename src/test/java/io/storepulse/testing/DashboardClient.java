@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,13 +38,9 @@ public final class DashboardClient implements AutoCloseable {
   private static final Path SERVER_MESSAGE_SCHEMA = Path.of("docs", "schema", "dashboard-server-message.schema.json");
   private static Validator serverMessageSchema;
 
-  /** A server message and when it arrived ({@link System#nanoTime}). */
-  public record Received(JsonObject message, long atNanos) {
-  }
-
   private final WebSocketClient client;
   private final WebSocket socket;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> received = new CopyOnWriteArrayList<>();
   /** Messages that do not match the published schema; {@link #close} fails the test on any. */
   private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private volatile Short closeCode;
@@ -56,9 +51,8 @@ public final class DashboardClient implements AutoCloseable {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> {
-      long at = System.nanoTime();
       JsonObject message = new JsonObject(text);
-      received.add(new Received(message, at));
+      received.add(message);
       OutputUnit result = serverMessageSchema().validate(message);
       if (!result.getValid()) {
         schemaViolations.add(text + " -> " + result.getErrors());
@@ -164,12 +158,6 @@ public final class DashboardClient implements AutoCloseable {
 
   /** Every message so far. */
   public List<JsonObject> messages() {
-    List<JsonObject> messages = new ArrayList<>();
-    received.forEach(r -> messages.add(r.message()));
-    return messages;
-  }
-
-  public List<Received> received() {
     return List.copyOf(received);
   }
 
@@ -178,8 +166,8 @@ public final class DashboardClient implements AutoCloseable {
     return received.size();
   }
 
-  /** The message at an index of {@link #received()}. */
-  public Received received(int index) {
+  /** The message at an index of {@link #messages()}. */
+  public JsonObject received(int index) {
     return received.get(index);
   }
 

@@ -67,7 +67,7 @@ public final class DashboardMirror {
   /** Applies every message of the subscription that arrived since the last call. */
   public DashboardMirror catchUp() {
     while (cursor < client.count()) {
-      JsonObject message = client.received(cursor++).message();
+      JsonObject message = client.received(cursor++);
       if (id.equals(message.getString("id"))) {
         apply(message);
       }

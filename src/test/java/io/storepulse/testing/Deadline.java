@@ -1,5 +1,6 @@
 package io.storepulse.testing;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -26,6 +27,23 @@ public final class Deadline {
         throw new AssertionError("interrupted waiting for " + what);
       }
     }
+  }
+
+  /** A condition that reads the database. */
+  @FunctionalInterface
+  public interface SqlCondition {
+    boolean test() throws SQLException;
+  }
+
+  /** As {@link #await}, for a condition that queries the database; an SQL error fails the wait. */
+  public static void awaitSql(Duration timeout, String what, SqlCondition condition) {
+    await(timeout, what, () -> {
+      try {
+        return condition.test();
+      } catch (SQLException e) {
+        throw new IllegalStateException("checking " + what, e);
+      }
+    });
   }
 
   /**

@@ -25,12 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RawWebSocket implements AutoCloseable {
 
-  public static final int CONTINUATION = 0x0;
   public static final int TEXT = 0x1;
   public static final int BINARY = 0x2;
   public static final int CLOSE = 0x8;
   public static final int PING = 0x9;
-  public static final int PONG = 0xA;
 
   /** One frame from the server; text messages split over continuation frames are joined. */
   public record Frame(int opcode, byte[] payload) {
@@ -112,10 +110,6 @@ public final class RawWebSocket implements AutoCloseable {
 
   public void sendJson(JsonObject message) {
     sendText(message.encode());
-  }
-
-  public void sendPong(byte[] payload) {
-    send(PONG, payload);
   }
 
   /** Answers (or starts) the closing handshake. */
@@ -221,11 +215,6 @@ public final class RawWebSocket implements AutoCloseable {
       throw new EOFException("frame cut short");
     }
     return b;
-  }
-
-  /** Whether the connection is still open as far as this side knows. */
-  public boolean isOpen() {
-    return !socket.isClosed();
   }
 
   @Override

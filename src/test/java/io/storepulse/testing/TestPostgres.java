@@ -44,6 +44,11 @@ public final class TestPostgres {
     }
   }
 
+  /** The {@code db.url} setting that points a server at this database. */
+  public static String settingValue(DatabaseUrl url) {
+    return "postgresql://" + url.user() + "@" + url.host() + ":" + url.port() + "/" + url.database();
+  }
+
   /** A plain JDBC connection, separate from the server's pools. */
   public static Connection connect(DatabaseUrl url) throws SQLException {
     return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());

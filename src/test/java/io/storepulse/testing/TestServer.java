@@ -58,7 +58,7 @@ public final class TestServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     if (database != null) {
-      values.put("db.url", "postgresql://" + database.user() + "@" + database.host() + ":" + database.port() + "/" + database.database());
+      values.put("db.url", TestPostgres.settingValue(database));
     }
     values.putAll(settings);
     StorePulseConfig config = StorePulseConfig.parse(values);
