@@ -181,8 +181,7 @@ public final class StorePulseServer {
         .compose(v -> vertx.deployVerticle(new HealthMonitorVerticle(queryPool, state, sampler, latestHealth, pipelineStats)))
         .compose(id -> {
           healthDeployment = id;
-          return vertx.deployVerticle(new DashboardFeedVerticle(dashboards, results, config.engine().shortKind(),
-              latestHealth::get));
+          return vertx.deployVerticle(new DashboardFeedVerticle(dashboards, results, config.engine().shortKind()));
         })
         .compose(id -> {
           dashboardDeployment = id;

@@ -1,6 +1,7 @@
 package io.storepulse.analytics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -132,6 +133,11 @@ public record EngineSettings(
   /** The label of the hopping windows, by their size, e.g. {@code "5m"}. */
   public String hoppingKind() {
     return kindOf(hoppingSize);
+  }
+
+  /** Every window kind's label: short, long, hopping. */
+  public List<String> windowKinds() {
+    return List.of(shortKind(), longKind(), hoppingKind());
   }
 
   /** A window length as a label: the largest of d, h, m, s, ms that divides it. */

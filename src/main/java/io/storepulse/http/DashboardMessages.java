@@ -38,7 +38,7 @@ final class DashboardMessages {
 
   /** An update with only some of its keys, those a client's view shows. */
   static String update(String id, long fromSeq, long seq, Map<String, String> values, Set<String> removed) {
-    return updateHead(id, fromSeq, seq, 0).append(changes(values, removed)).toString();
+    return updateHead(id, fromSeq, seq).append(changes(values, removed)).toString();
   }
 
   /**
@@ -61,7 +61,7 @@ final class DashboardMessages {
 
   static Fragmented update(String id, long fromSeq, Update update) {
     List<Buffer> changes = update.encodedChanges(u -> frames(changes(u.values(), u.removed())));
-    return new Fragmented(updateHead(id, fromSeq, update.seq(), 0).toString(), changes);
+    return new Fragmented(updateHead(id, fromSeq, update.seq()).toString(), changes);
   }
 
   private static List<Buffer> frames(String text) {
@@ -80,8 +80,8 @@ final class DashboardMessages {
     return List.copyOf(frames);
   }
 
-  private static StringBuilder updateHead(String id, long fromSeq, long seq, int bodyLength) {
-    StringBuilder json = new StringBuilder(96 + id.length() + bodyLength).append("{\"type\":\"update\",\"id\":")
+  private static StringBuilder updateHead(String id, long fromSeq, long seq) {
+    StringBuilder json = new StringBuilder(96 + id.length()).append("{\"type\":\"update\",\"id\":")
         .append(quote(id));
     return json.append(",\"fromSeq\":").append(fromSeq).append(",\"seq\":").append(seq);
   }

@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -65,8 +64,7 @@ public final class HttpServerVerticle extends VerticleBase {
         config.inventory().reservationMaxTtl()).mount(router);
     new HealthRoutes(services.health(), services.latestHealth(), services.registry()).mount(router);
     dashboardSocket = new DashboardSocket(vertx, credentials, services.dashboards(), services.dashboardConnections(),
-        config.dashboard(), List.of(config.engine().shortKind(), config.engine().longKind(),
-            config.engine().hoppingKind()));
+        config.dashboard(), config.engine().windowKinds());
     dashboardSocket.mount(router);
     new DashboardPage().mount(router);
     router.route().failureHandler(Problems::handle);

@@ -37,8 +37,8 @@ import java.util.UUID;
 
 /**
  * {@code /v1/stores/{store}/inventory}: levels are read from {@code inventory_levels} (read token);
- * reservations and adjustments are sent to the pipeline partition that owns the store, which
- * answers once the change is durable (write key of the store, or the admin token).
+ * reservations, adjustments and stock imports are sent to the pipeline partition that owns the
+ * store, which answers once the change is durable (write key of the store, or the admin token).
  */
 final class InventoryHandler {
 

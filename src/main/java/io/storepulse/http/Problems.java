@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renders every failure as {@code application/problem+json} (RFC 9457): client faults with their
- * status, server faults as 503/429 with {@code Retry-After}, anything else as 500 with a log line.
+ * status, server faults as 503 with {@code Retry-After}, anything else as 500 with a log line.
  */
 public final class Problems {
 
@@ -74,8 +74,7 @@ public final class Problems {
       if (fault.getCause() != null && log.isDebugEnabled()) {
         log.debug("{}: {} ({})", context, fault.getMessage(), fault.getCause().toString());
       }
-      JsonObject body = problem(fault.status(), fault.type(),
-          fault.status() == 429 ? "Too many requests" : "Service unavailable", fault.getMessage());
+      JsonObject body = problem(fault.status(), fault.type(), "Service unavailable", fault.getMessage());
       return send(response, body, Long.toString(Math.max(1, fault.retryAfter().toSeconds())));
     }
     log.error("{}: unexpected failure", context, failure);

@@ -40,7 +40,7 @@ final class QueryHandler {
     this.results = results;
     this.engine = engine;
     this.partitions = partitions;
-    this.kinds = List.of(engine.shortKind(), engine.longKind(), engine.hoppingKind());
+    this.kinds = engine.windowKinds();
   }
 
   void mount(Router router) {

@@ -229,10 +229,7 @@ public final class PartitionVerticle extends VerticleBase {
           }
           // a short page means this partition has nothing more up to the frontier read
           appliedPosition = rows.size() < settings.readBatch() ? upTo : rows.get(rows.size() - 1).position();
-          if (appliedPosition >= logFrontier) {
-            caughtUp();
-          }
-          read();
+          read(); // reads on, or finds the partition caught up
         });
   }
 

@@ -18,7 +18,8 @@ public final class PipelineAddresses {
 
   /**
    * Published (locally) with a {@link PipelineChanges} each time a partition drains its changes,
-   * every {@code dashboard.publishInterval}, before they are persisted; and after a failed flush,
+   * before they are persisted: every {@code dashboard.publishInterval} once it has caught up with
+   * the log, and at each flush (the only drains while it replays); and after a failed flush,
    * with the levels the discarded drains had shown, as they are again.
    */
   public static final String CHANGES = "storepulse.pipeline.changes";

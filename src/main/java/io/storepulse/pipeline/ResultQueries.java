@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Reads persisted results for the query API. */
+/** Reads persisted results for the query API and for the dashboards' channel history. */
 public final class ResultQueries {
 
   private static final String WINDOWS = """

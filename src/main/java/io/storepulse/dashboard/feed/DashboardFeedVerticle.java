@@ -2,6 +2,7 @@ package io.storepulse.dashboard.feed;
 
 import io.storepulse.dashboard.ChannelKey;
 import io.storepulse.dashboard.DashboardHub;
+import io.storepulse.health.HealthAddresses;
 import io.storepulse.pipeline.PipelineAddresses;
 import io.storepulse.pipeline.PipelineChanges;
 import io.storepulse.pipeline.ResultQueries;
@@ -17,41 +18,33 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * Feeds the dashboard hub: every partition drain ({@link PipelineAddresses#CHANGES}) and, once a
- * second, the health report. A channel's history is loaded from the result tables the first time
+ * Feeds the dashboard hub: every partition drain ({@link PipelineAddresses#CHANGES}) and every
+ * health report ({@link HealthAddresses#REPORT}, once a second). A channel's history is loaded from the result tables the first time
  * a dashboard opens it ({@link DashboardAddresses#OPEN}). One instance, so the feed has a single
  * writer.
  */
 public final class DashboardFeedVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(DashboardFeedVerticle.class);
-  private static final long HEALTH_INTERVAL_MILLIS = 1000;
   /** SKUs loaded into an inventory channel at open; the rest appear as they change. */
   static final int SEEDED_LEVELS = 10_000;
 
   private final DashboardHub hub;
   private final ResultQueries results;
   private final String shortKind;
-  private final Supplier<JsonObject> health;
   private final Map<ChannelKey, Future<Void>> opened = new HashMap<>();
   private DashboardFeed feed;
   private MessageConsumer<PipelineChanges> changes;
   private MessageConsumer<ChannelKey> opens;
-  private long healthTimer;
+  private MessageConsumer<JsonObject> reports;
 
-  /**
-   * @param shortKind the short window kind, whose windows carry moving averages
-   * @param health the latest health report, null before the first
-   */
-  public DashboardFeedVerticle(DashboardHub hub, ResultQueries results, String shortKind,
-      Supplier<JsonObject> health) {
+  /** @param shortKind the short window kind, whose windows carry moving averages */
+  public DashboardFeedVerticle(DashboardHub hub, ResultQueries results, String shortKind) {
     this.hub = hub;
     this.results = results;
     this.shortKind = shortKind;
-    this.health = health;
   }
 
   @Override
@@ -59,19 +52,13 @@ public final class DashboardFeedVerticle extends VerticleBase {
     feed = new DashboardFeed(hub, shortKind);
     changes = vertx.eventBus().localConsumer(PipelineAddresses.CHANGES, message -> feed.apply(message.body()));
     opens = vertx.eventBus().localConsumer(DashboardAddresses.OPEN, this::open);
-    healthTimer = vertx.setPeriodic(0, HEALTH_INTERVAL_MILLIS, id -> {
-      JsonObject report = health.get();
-      if (report != null) {
-        feed.health(report);
-      }
-    });
-    return Future.all(changes.completion(), opens.completion());
+    reports = vertx.eventBus().localConsumer(HealthAddresses.REPORT, message -> feed.health(message.body()));
+    return Future.all(changes.completion(), opens.completion(), reports.completion());
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(healthTimer);
-    return changes.unregister().compose(v -> opens.unregister());
+    return changes.unregister().compose(v -> opens.unregister()).compose(v -> reports.unregister());
   }
 
   private void open(Message<ChannelKey> message) {
