@@ -35,6 +35,7 @@ for value in "$DURATION" "$WARMUP" "$CONNECTIONS" "$WRK_THREADS" "$SKUS" "$ORDER
   [[ $value =~ ^[1-9][0-9]*$ ]] || fail "expected a positive integer, got '$value' (DURATION, WARMUP, CONNECTIONS, WRK_THREADS, SKUS, ORDERS, CATCH_UP_LIMIT, PORTS)"
 done
 ((SKUS <= 100000)) || fail "SKUS is at most 100000 (the SKU names have five digits)"
+[[ $SCENARIOS == "hot spread" || $SCENARIOS == "spread hot" ]] || fail "SCENARIOS is 'hot spread' or 'spread hot'"
 [[ $PG_PORT != "$STOREPULSE_PORT" ]] || fail "PORTS must be two different ports, got '$PORTS'"
 for tool in java wrk curl psql jq awk timeout; do
   command -v "$tool" >/dev/null || fail "$tool is missing (apt-get install -y wrk curl postgresql-client jq)"
@@ -144,7 +145,6 @@ LEVELS=$(psql_value "SELECT count(*) FROM inventory_levels WHERE store_id = 'ben
 ((LEVELS == SKUS + 1)) || fail "expected $((SKUS + 1)) levels after the restocks, found $LEVELS"
 CHECKPOINT_STOCKED=$(checkpoint_kb)
 
-[[ $SCENARIOS == "hot spread" || $SCENARIOS == "spread hot" ]] || fail "SCENARIOS is 'hot spread' or 'spread hot'"
 for scenario in $SCENARIOS; do
   skus=0
   [[ $scenario == hot ]] || skus=$SKUS

@@ -39,7 +39,12 @@ import java.util.concurrent.TimeUnit;
 final class DemoRunner {
 
   static final double DEFAULT_RATE = 30;
-  static final double MAX_RATE = 100_000;
+  /**
+   * A fifth below what the demo storefront's sender carries ({@code StorefrontDriver.Options.of}:
+   * two requests of 500 events every 200 ms, 5 000 events/s), so that retries still fit; above it
+   * the simulator's outbox would grow without bound.
+   */
+  static final double MAX_RATE = 4_000;
   static final String KEYS_FILE = "demo-keys";
 
   private static final Logger log = LoggerFactory.getLogger(DemoRunner.class);
@@ -62,8 +67,9 @@ final class DemoRunner {
     IssuedKey readToken = await(stores.issueKey(store, KeyKind.READ), "issue a read token for store '" + store + "'");
     Path keysFile = config.dataDir().resolve(KEYS_FILE);
     List<String> previous = previousKeyIds(keysFile);
-    rememberKeyIds(keysFile, writeKey, readToken);
+    // revoked before the file forgets them: a failed revoke leaves them listed for the next run
     revoke(stores, previous);
+    rememberKeyIds(keysFile, writeKey, readToken);
 
     int port = config.http().port();
     out.println("storepulse: dashboard: " + dashboardUrl(config.http().host(), port, store, readToken.secret()));
@@ -74,8 +80,12 @@ final class DemoRunner {
         .withRunId("demo-" + Long.toString(now, 36))
         .withSeed(now);
     StorefrontSimulator simulator = StorefrontSimulator.create(settings, now);
-    StorefrontDriver driver = new StorefrontDriver(simulator,
-        StorefrontDriver.Options.of(connectHost(config.http().host()), port, store, writeKey.secret()));
+    StorefrontDriver.Options options =
+        StorefrontDriver.Options.of(connectHost(config.http().host()), port, store, writeKey.secret());
+    // a server configured for smaller requests would refuse every batch
+    options = options.withBatches(Math.min(options.maxBatch(), config.ingest().maxEventsPerRequest()),
+        options.maxInFlight());
+    StorefrontDriver driver = new StorefrontDriver(simulator, options);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     String deployment;
     try {

@@ -18,7 +18,6 @@ class Subscription {
     this.generation = 0;
     this.seq = null;
     this.state = new Map();
-    this.error = null;
   }
 
   /** The id on the wire; a new generation after a gap, so late messages of the old one are ignored. */
@@ -133,7 +132,6 @@ export class DashboardClient extends EventTarget {
 
   /** Subscribes on the wire, resuming from the last applied seq when there is one. */
   sendSubscribe(sub) {
-    sub.error = null;
     this.byId.set(sub.id, sub);
     const message = {op: "subscribe", id: sub.id, ...sub.params};
     if (sub.seq !== null) {
@@ -156,11 +154,8 @@ export class DashboardClient extends EventTarget {
     }
     const sub = this.byId.get(message.id);
     if (message.type === "error") {
-      if (sub) {
-        sub.error = message;
-        if (message.code === "unavailable") {
-          this.retryLater(sub); // the server dropped the subscription; its history could not be loaded yet
-        }
+      if (sub && message.code === "unavailable") {
+        this.retryLater(sub); // the server dropped the subscription; its history could not be loaded yet
       }
       this.dispatchEvent(new CustomEvent("problem", {detail: message}));
       return;

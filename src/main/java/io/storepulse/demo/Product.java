@@ -13,9 +13,4 @@ package io.storepulse.demo;
  */
 public record Product(int index, String sku, String name, String category, long priceCents, int initialStock,
     int lowStockThreshold) {
-
-  /** The unit price as a decimal string, e.g. {@code "19.99"}. */
-  public String price() {
-    return JsonText.money(new StringBuilder(12), priceCents).toString();
-  }
 }

@@ -40,7 +40,8 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * <p>Prints {@code steady start} and {@code steady end} as the phase starts and ends (the script
- * samples CPU then), the report, and a last line {@code RESULT key=value …}.
+ * samples CPU then), the report, a line {@code RESULT key=value …}, and then every probe of the
+ * steady phase, one per line.
  */
 public final class DashboardBench {
 
@@ -127,10 +128,10 @@ public final class DashboardBench {
 
     ProbeSender prober = new ProbeSender(port, writeKey, PROBE_SKU, runId, probeInterval, probes);
     String proberId = vertx.deployVerticle(prober).await(READY_SECONDS, TimeUnit.SECONDS);
-    Map<String, String> keys = Map.of(store, writeKey);
+    // one storefront for both phases: the measured one carries on the warm-up's visits
+    PacedIngest.Storefronts storefronts = new PacedIngest.Storefronts(Map.of(store, writeKey), runId, rate);
     System.out.printf(Locale.ROOT, "warm-up: %d events/s for %d s%n", rate, warmup);
-    String warmupResult = ingest(vertx, PacedIngest.create(port, keys, runId + "-warmup", rate, batch, warmup,
-        connections), warmup);
+    String warmupResult = ingest(vertx, PacedIngest.create(port, storefronts, batch, warmup, connections), warmup);
 
     int firstProbe = prober.acknowledged() + 1;
     long cpuStart = processCpuNanos();
@@ -145,8 +146,7 @@ public final class DashboardBench {
     });
     System.out.println("steady start");
     System.out.flush();
-    String steadyResult = ingest(vertx, PacedIngest.create(port, keys, runId + "-steady", rate, batch, seconds,
-        connections), seconds);
+    String steadyResult = ingest(vertx, PacedIngest.create(port, storefronts, batch, seconds, connections), seconds);
     int lastProbe = prober.acknowledged();
     measuring.set(false);
     long phaseNanos = System.nanoTime() - phaseStart;

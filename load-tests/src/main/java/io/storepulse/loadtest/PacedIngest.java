@@ -53,6 +53,32 @@ public final class PacedIngest extends VerticleBase {
   private record Store(StoreTraffic traffic, String authorization) {
   }
 
+  /**
+   * The stores' simulated traffic, made once so that generators run one after another (a
+   * warm-up, then the measured phase) carry on the same visits instead of starting new ones.
+   */
+  static final class Storefronts {
+
+    private final List<Store> stores = new ArrayList<>();
+    private final int rate;
+
+    /**
+     * @param writeKeys store id to its write key; the stores are taken in turn, each at its share
+     *     of {@code rate}
+     * @param runId a prefix that keeps event ids unique per run
+     */
+    Storefronts(Map<String, String> writeKeys, String runId, int rate) {
+      if (writeKeys.isEmpty()) {
+        throw new IllegalArgumentException("no 'storeId writeKey' to send to");
+      }
+      this.rate = rate;
+      double storeRate = (double) rate / writeKeys.size();
+      long startMillis = System.currentTimeMillis();
+      writeKeys.forEach((storeId, key) -> stores.add(new Store(
+          new StoreTraffic(runId + "-" + stores.size(), storeRate, storeId.hashCode(), startMillis), "Bearer " + key)));
+    }
+  }
+
   private final int port;
   private final List<Store> stores;
   private final int batch;
@@ -66,8 +92,8 @@ public final class PacedIngest extends VerticleBase {
   private long lastResponseNanos;
   private long timer;
   private boolean sending = true;
-  /** Slots of the schedule passed so far. */
-  private long sent;
+  /** Slots of the schedule passed so far; a slot with no event due sends nothing. */
+  private long slots;
   private long requests;
   private int inFlight;
   private long ok;
@@ -96,9 +122,9 @@ public final class PacedIngest extends VerticleBase {
         keys.put(parts[0], parts[1]);
       }
     }
-    PacedIngest ingest = create(options.positiveInt("port", 8080), keys, options.string("run-id", "run"),
-        options.positiveInt("rate", 20_000), options.positiveInt("batch", 100), options.positiveInt("seconds", 30),
-        options.positiveInt("connections", 16));
+    Storefronts storefronts = new Storefronts(keys, options.string("run-id", "run"), options.positiveInt("rate", 20_000));
+    PacedIngest ingest = create(options.positiveInt("port", 8080), storefronts, options.positiveInt("batch", 100),
+        options.positiveInt("seconds", 30), options.positiveInt("connections", 16));
 
     Vertx vertx = Vertx.vertx();
     vertx.deployVerticle(ingest)
@@ -114,22 +140,11 @@ public final class PacedIngest extends VerticleBase {
   }
 
   /**
-   * A generator to deploy, e.g. next to other load in one JVM ({@code DashboardBench}).
-   *
-   * @param writeKeys store id to its write key; the stores' traffic is drawn from at random
-   * @param runId a prefix that keeps event ids unique per run
+   * A generator to deploy, e.g. next to other load in one JVM ({@code DashboardBench}), sending
+   * these storefronts' traffic at their rate.
    */
-  static PacedIngest create(int port, Map<String, String> writeKeys, String runId, int rate, int batch, int seconds,
-      int connections) {
-    if (writeKeys.isEmpty()) {
-      throw new IllegalArgumentException("no 'storeId writeKey' to send to");
-    }
-    List<Store> stores = new ArrayList<>();
-    double storeRate = (double) rate / writeKeys.size();
-    long startMillis = System.currentTimeMillis();
-    writeKeys.forEach((storeId, key) -> stores.add(new Store(
-        new StoreTraffic(runId + "-" + stores.size(), storeRate, storeId.hashCode(), startMillis), "Bearer " + key)));
-    return new PacedIngest(port, stores, rate, batch, seconds, connections);
+  static PacedIngest create(int port, Storefronts storefronts, int batch, int seconds, int connections) {
+    return new PacedIngest(port, storefronts.stores, storefronts.rate, batch, seconds, connections);
   }
 
   /** The {@code RESULT …} line, once every request is answered (or given up). */
@@ -160,17 +175,17 @@ public final class PacedIngest extends VerticleBase {
       return;
     }
     long due = elapsed / intervalNanos + 1;
-    while (sent < due && inFlight < connections) {
+    while (slots < due && inFlight < connections) {
       send();
     }
-    if (sent < due) {
-      behindMaxNanos = Math.max(behindMaxNanos, elapsed - sent * intervalNanos);
+    if (slots < due) {
+      behindMaxNanos = Math.max(behindMaxNanos, elapsed - slots * intervalNanos);
     }
   }
 
   private void send() {
-    Store store = stores.get((int) (sent % stores.size()));
-    sent++;
+    Store store = stores.get((int) (slots % stores.size()));
+    slots++;
     List<SimulatedEvent> events = store.traffic().due(batch, System.currentTimeMillis());
     if (events.isEmpty()) {
       return;

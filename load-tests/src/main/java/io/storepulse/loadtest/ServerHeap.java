@@ -39,12 +39,12 @@ final class ServerHeap {
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(List.of("jcmd", Long.toString(pid), command)).redirectErrorStream(true)
         .start();
-    byte[] output = process.getInputStream().readAllBytes();
+    // waited for before reading, so the bound holds: the output (a few KB) fits in the pipe's buffer
     if (!process.waitFor(JCMD_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IOException("jcmd " + pid + " " + command + " did not finish in " + JCMD_SECONDS + " s");
     }
-    String text = new String(output, StandardCharsets.UTF_8);
+    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
       throw new IOException("jcmd " + pid + " " + command + " failed: " + text);
     }

@@ -30,8 +30,8 @@ final class StoreTraffic {
    * @param runId makes event and order ids unique to this run and store (at most 32 letters,
    *     digits, '-' or '_')
    * @param eventsPerSecond the store's share of the offered rate
-   * @param startMillis when sending starts: the traffic begins {@link #MAX_DISORDER} earlier, so
-   *     that events are due from the first request on
+   * @param startMillis when sending starts, and the traffic with it: for the first
+   *     {@link #MAX_DISORDER} fewer events are due than are made, as their delivery delays fill
    */
   StoreTraffic(String runId, double eventsPerSecond, long seed, long startMillis) {
     SimulatorSettings settings = SimulatorSettings.defaults()
@@ -42,7 +42,7 @@ final class StoreTraffic {
         .withFlatRate()
         .withIncidents(false)
         .withDisorder(MAX_DISORDER, 0);
-    simulator = StorefrontSimulator.create(settings, startMillis - MAX_DISORDER.toMillis());
+    simulator = StorefrontSimulator.create(settings, startMillis);
   }
 
   /** The products every store's traffic sells. */

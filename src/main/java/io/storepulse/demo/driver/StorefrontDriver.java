@@ -104,11 +104,6 @@ public final class StorefrontDriver extends VerticleBase {
       return new Options(host, port, storeId, writeKey, tick, maxBatch, maxInFlight, maxAttempts, summaryEvery,
           drainTimeout);
     }
-
-    public Options withSummaryEvery(Duration summaryEvery) {
-      return new Options(host, port, storeId, writeKey, tick, maxBatch, maxInFlight, maxAttempts, summaryEvery,
-          drainTimeout);
-    }
   }
 
   /** One request body and its events; retried as is. */
